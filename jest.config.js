@@ -1,0 +1,17 @@
+// Three projects: fast unit tests, node-operation tests against the RunBlob simulator over real HTTP, and end-to-end
+// tests inside a real n8n. `npm run test:unit` stays a fast loop; `npm test` runs all three.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }];
+
+const base = {
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+module.exports = {
+	projects: [
+		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+		{ ...base, displayName: 'simulator', testMatch: ['<rootDir>/test/sim/**/*.test.ts'] },
+		{ ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+	],
+};

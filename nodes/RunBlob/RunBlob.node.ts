@@ -1,0 +1,51 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { router } from './actions/router';
+import * as video from './actions/video';
+import { resumeWebhook, resumeWebhooks } from './actions/video/waitForVideo';
+
+export class RunBlob implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RunBlob',
+		name: 'runBlob',
+		icon: { light: 'file:../../icons/runblob.svg', dark: 'file:../../icons/runblob.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Generate Sora 2 videos with RunBlob and wait for them without polling',
+		defaults: { name: 'RunBlob' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'runBlobApi', required: true }],
+		// The "Wait for Video" completion resumes this execution through n8n's resume URL.
+		webhooks: resumeWebhooks,
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Video (Sora 2)', value: 'video' }],
+				default: 'video',
+			},
+			...video.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeWebhook.call(this);
+	}
+}

@@ -1,0 +1,323 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { createHmac } from 'crypto';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+/** Everything that owns HTTP to RunBlob: base URL, auth, retries and error mapping. */
+
+export const CREDENTIAL_TYPE = 'runBlobApi';
+export const DEFAULT_BASE_URL = 'https://platform.runblob.io';
+
+export type RunBlobContext = IExecuteFunctions | IWebhookFunctions;
+
+export interface RunBlobSettings {
+	baseUrl: string;
+	/** The credential's Callback Secret ('' when unset): signs trigger URLs. */
+	callbackSecret: string;
+	/**
+	 * Signs the resume URLs of waiting runs: the Callback Secret, or else a key derived from the API key, so a waiting
+	 * run is never resumable by someone who merely guesses its URL — even without a Callback Secret.
+	 */
+	resumeSigningKey: string;
+}
+
+/** Reads the non-auth parts of the credential (requests are authenticated only by n8n's `authenticate`). */
+export async function getSettings(ctx: RunBlobContext): Promise<RunBlobSettings> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const callbackSecret = ((credentials.callbackSecret as string | undefined) ?? '').trim();
+	const apiKey = String(credentials.apiKey ?? '');
+	return {
+		baseUrl: normaliseBaseUrl(credentials.baseUrl as string | undefined),
+		callbackSecret,
+		resumeSigningKey:
+			callbackSecret || createHmac('sha256', apiKey).update('runblob-resume-url-signing-v1').digest('base64url'),
+	};
+}
+
+export function normaliseBaseUrl(baseUrl: string | undefined): string {
+	const value = (baseUrl ?? '').trim() || DEFAULT_BASE_URL;
+	return value.replace(/\/+$/, '');
+}
+
+/** Reads are retried on 429, 5xx and network errors; the create call only when RunBlob provably did not act. */
+export const RETRY = {
+	attempts: 5,
+	baseDelayMs: 500,
+	maxDelayMs: 8_000,
+	maxRetryAfterMs: 15_000,
+};
+
+/** Network errors where the request never reached RunBlob, so even a create call is safe to send again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TRANSIENT_CODES = new Set([
+	...NOT_SENT_CODES,
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+]);
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/** A paid, non-idempotent call: never repeated unless RunBlob certainly did not receive it. */
+	create?: boolean;
+	/** Named in every error so a user can always find the generation again. */
+	generationId?: string;
+	itemIndex?: number;
+	timeoutMs?: number;
+}
+
+export async function apiRequest<T = IDataObject>(
+	ctx: RunBlobContext,
+	baseUrl: string,
+	request: ApiRequest,
+): Promise<T> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs ?? 60_000,
+	};
+
+	for (let attempt = 1; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				CREDENTIAL_TYPE,
+				options,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = networkErrorCode(error);
+			const safe = request.create ? NOT_SENT_CODES.has(code) : TRANSIENT_CODES.has(code);
+			if (safe && attempt < RETRY.attempts) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			throw connectionError(ctx, error as Error, code, request);
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) return response.body as T;
+
+		// A 429 means RunBlob refused the request before acting on it, so it is safe to repeat even for a create.
+		const retryable = status === 429 || (!request.create && status >= 500);
+		if (retryable && attempt < RETRY.attempts) {
+			await sleep(retryAfterMs(response.headers) ?? backoffMs(attempt));
+			continue;
+		}
+		throw mapApiError(ctx, status, response.body, request);
+	}
+}
+
+export function backoffMs(attempt: number): number {
+	return Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
+}
+
+export function retryAfterMs(headers: IDataObject | undefined): number | undefined {
+	const value = headers?.['retry-after'];
+	if (value === undefined || value === null || value === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, RETRY.maxRetryAfterMs);
+	const date = Date.parse(String(value));
+	if (Number.isNaN(date)) return undefined;
+	return Math.min(Math.max(0, date - Date.now()), RETRY.maxRetryAfterMs);
+}
+
+export function networkErrorCode(error: unknown): string {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return '';
+}
+
+/** RunBlob's `detail` is either a string or FastAPI's list of `{loc, msg}`; older pages use `message`. */
+export function describeDetail(body: unknown): string {
+	if (typeof body === 'string') return body.slice(0, 500);
+	if (!body || typeof body !== 'object') return '';
+	const { detail, message, error } = body as { detail?: unknown; message?: unknown; error?: unknown };
+	if (Array.isArray(detail)) return fieldErrors(detail).join('; ');
+	if (typeof detail === 'string') return detail;
+	if (typeof message === 'string') return message;
+	if (typeof error === 'string') return error;
+	return '';
+}
+
+export function fieldErrors(detail: unknown[]): string[] {
+	return detail.map((entry) => {
+		const { loc, msg } = (entry ?? {}) as { loc?: unknown; msg?: unknown };
+		const path = Array.isArray(loc) ? loc.filter((part) => part !== 'body').join('.') : '';
+		const text = typeof msg === 'string' ? msg : 'is invalid';
+		return path ? `${path}: ${text}` : text;
+	});
+}
+
+function generationSuffix(generationId?: string): string {
+	return generationId ? ` (generation ${generationId})` : '';
+}
+
+export function mapApiError(
+	ctx: RunBlobContext,
+	status: number,
+	body: unknown,
+	request: Pick<ApiRequest, 'generationId' | 'itemIndex' | 'create' | 'path'>,
+): NodeApiError {
+	const detail = describeDetail(body);
+	const suffix = generationSuffix(request.generationId);
+	let message: string;
+	let description: string | undefined;
+	switch (status) {
+		case 400:
+			message = `RunBlob rejected the request: ${detail || 'bad request'}${suffix}`;
+			break;
+		case 401:
+			message = 'RunBlob rejected the API key';
+			description = 'Check the API key in the RunBlob API credential (RunBlob dashboard → API Keys).';
+			break;
+		case 402:
+			message = 'Not enough RunBlob credits for this generation';
+			description = `RunBlob answered ${detail || 'INSUFFICIENT_CREDITS'}. Top up your RunBlob balance and run the node again; nothing was charged.`;
+			break;
+		case 404:
+			message = request.generationId
+				? `RunBlob has no generation ${request.generationId}`
+				: `RunBlob answered 404 for ${request.path ?? 'the request'}`;
+			description = request.generationId
+				? 'Check the generation ID, and that the credential uses the API key that created it.'
+				: 'Check the Base URL in the RunBlob API credential.';
+			break;
+		case 422:
+			message = `RunBlob rejected the parameters: ${detail || 'validation error'}${suffix}`;
+			break;
+		case 429:
+			message = `RunBlob is rate limiting requests; gave up after ${RETRY.attempts} attempts${suffix}`;
+			description = 'Wait a little and run the node again, or lower the number of items per run.';
+			break;
+		default:
+			message = `RunBlob answered HTTP ${status}${detail ? `: ${detail}` : ''}${suffix}`;
+			if (request.create && status >= 500) {
+				description =
+					'RunBlob did not confirm whether the generation was created, so it was not retried (a retry could charge twice). Check "Get Many" for a new generation before running again.';
+			}
+	}
+	const errorResponse: JsonObject =
+		body && typeof body === 'object' && !Array.isArray(body) ? (body as JsonObject) : { detail: detail || null };
+	const error = new NodeApiError(ctx.getNode(), errorResponse, {
+		message,
+		description,
+		httpCode: String(status),
+		itemIndex: request.itemIndex,
+	});
+	// NodeApiError may substitute a generic text for some status codes; keep RunBlob's own explanation.
+	error.message = message;
+	if (description) error.description = description;
+	return error;
+}
+
+function connectionError(ctx: RunBlobContext, cause: Error, code: string, request: ApiRequest): NodeApiError {
+	const suffix = generationSuffix(request.generationId);
+	const unsure = request.create && !NOT_SENT_CODES.has(code);
+	const message = `Could not reach RunBlob${code ? ` (${code})` : ''}${suffix}`;
+	const description = unsure
+		? 'The connection failed after the request was sent, so RunBlob may have created the generation. It was not retried (a retry could charge twice). Check "Get Many" before running again.'
+		: 'Check the Base URL in the RunBlob API credential and your network connection.';
+	const error = new NodeApiError(
+		ctx.getNode(),
+		{ message: cause.message, code: code || null },
+		{ message, description, itemIndex: request.itemIndex },
+	);
+	error.message = message;
+	error.description = description;
+	return error;
+}
+
+export type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+export interface VideoDownload {
+	body: BinaryInput;
+	contentType: string;
+	contentLength?: number;
+}
+
+/**
+ * Opens a streamed download. The API key goes only to the credential's own origin; video URLs on RunBlob's CDN (any
+ * other origin) are fetched without it.
+ */
+export async function openVideoStream(
+	ctx: RunBlobContext,
+	baseUrl: string,
+	url: string,
+	request: { generationId?: string; itemIndex?: number; timeoutMs?: number },
+): Promise<VideoDownload> {
+	const options: IHttpRequestOptions = {
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs ?? 10 * 60_000,
+	};
+	const sameOrigin = originOf(url) === originOf(baseUrl);
+	for (let attempt = 1; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (
+				sameOrigin
+					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+					: await ctx.helpers.httpRequest(options)
+			) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = networkErrorCode(error);
+			if (TRANSIENT_CODES.has(code) && attempt < RETRY.attempts) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			throw connectionError(ctx, error as Error, code, { method: 'GET', path: url, ...request });
+		}
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) {
+			const length = Number(response.headers?.['content-length']);
+			return {
+				body: response.body as BinaryInput,
+				contentType: String(response.headers?.['content-type'] ?? 'video/mp4').split(';')[0].trim(),
+				contentLength: Number.isFinite(length) ? length : undefined,
+			};
+		}
+		(response.body as { destroy?: () => void } | undefined)?.destroy?.();
+		if ((status === 429 || status >= 500) && attempt < RETRY.attempts) {
+			await sleep(retryAfterMs(response.headers) ?? backoffMs(attempt));
+			continue;
+		}
+		const error = mapApiError(ctx, status, null, { ...request, path: url });
+		if (status === 404 || status === 403 || status === 410) {
+			error.message = `The video file is not available at ${url}${generationSuffix(request.generationId)}`;
+			error.description = 'The download link may have expired. Use Get to read a fresh video URL.';
+		}
+		throw error;
+	}
+}
+
+export function originOf(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return '';
+	}
+}
