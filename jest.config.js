@@ -1,11 +1,12 @@
 // Three projects: fast unit tests, node-operation tests against the RunBlob simulator over real HTTP, and end-to-end
 // tests inside a real n8n. `npm run test:unit` stays a fast loop; `npm test` runs all three.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 
 const base = {
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': tsJest },
 	moduleFileExtensions: ['ts', 'js', 'json'],
+	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/test/e2e/.work/', '<rootDir>/.runtimes/', '<rootDir>/.playground/'],
 };
 
 module.exports = {

@@ -1,0 +1,266 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import {
+	MAX_CALLBACK_BYTES,
+	isLoopbackUrl,
+	normaliseGeneration,
+	parseCallbackPayload,
+	verifyCallbackSignature,
+} from '../shared/callbackContract';
+import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
+import { apiRequest, getSettings, openVideoStream } from '../shared/transport';
+import { claim, persist, release } from './dedupe';
+
+type Reply = { status: number; body: IDataObject };
+
+export class RunBlobTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RunBlob Trigger',
+		name: 'runBlobTrigger',
+		icon: { light: 'file:../../icons/runblob.svg', dark: 'file:../../icons/runblob.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
+		description: "Starts the workflow when RunBlob reports a finished or failed video (RunBlob's callback_url)",
+		defaults: { name: 'RunBlob Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'runBlobApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Give this trigger\'s Production URL to the RunBlob node ("Notify a RunBlob Trigger"), which signs it with the credential\'s Callback Secret. RunBlob only calls HTTPS URLs.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: [
+					{ name: 'Video Completed', value: 'completed' },
+					{ name: 'Video Failed', value: 'failed' },
+				],
+				default: ['completed', 'failed'],
+				description: 'Which outcomes start the workflow; other callbacks are acknowledged without an execution',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Video',
+						name: 'downloadVideo',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to download completed videos into a binary field (streamed; RunBlob gets its answer first)',
+					},
+					{
+						displayName: 'IP(s) Allowlist',
+						name: 'ipAllowlist',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 203.0.113.0/24, 2001:db8::/32',
+						description:
+							'Comma-separated IPv4/IPv6 addresses or CIDR ranges allowed to call this trigger; empty allows all. Behind a proxy, set N8N_PROXY_HOPS so n8n sees the real client address.',
+					},
+					{
+						displayName: 'Put Video in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'The name of the output binary field when Download Video is on',
+					},
+					{
+						displayName: 'Verify With RunBlob API',
+						name: 'verifyWithApi',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to re-read each generation from RunBlob's API and trust that answer over the callback body (callbacks that disagree are rejected)",
+					},
+				],
+			},
+		],
+	};
+
+	// RunBlob has no webhook registration API: the URL travels with each generation request. Activation only records
+	// which URL is live, so n8n can tell whether the trigger is set up.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				return data.webhookUrl === this.getNodeWebhookUrl('default');
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				data.webhookUrl = this.getNodeWebhookUrl('default');
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				delete data.webhookUrl;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleCallback.call(this);
+	}
+}
+
+function reply(ctx: IWebhookFunctions, { status, body }: Reply): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** Never throws: every bad request gets a 4xx and starts nothing (a throw would make n8n start a failed execution). */
+async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject();
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+
+	// 1. Network origin.
+	const allowlistText = String(options.ipAllowlist ?? '').trim();
+	if (allowlistText) {
+		const { ranges, invalid } = parseAllowlist(allowlistText);
+		const clientIp = String(req.ip ?? req.socket?.remoteAddress ?? '');
+		if (invalid.length > 0 || !ipInRanges(clientIp, ranges)) {
+			return reply(this, { status: 403, body: { error: 'IP address is not allowed to call this trigger' } });
+		}
+	}
+
+	// 2. Authenticity: with a Callback Secret only URLs signed by the RunBlob node are accepted.
+	const settings = await getSettings(this);
+	if (settings.callbackSecret) {
+		const check = verifyCallbackSignature(
+			{ path: req.path || req.url, query: req.query as Record<string, unknown> },
+			settings.callbackSecret,
+			Date.now(),
+		);
+		if (!check.valid) {
+			return reply(this, { status: 401, body: { error: `Invalid RunBlob callback signature (${check.reason})` } });
+		}
+	}
+
+	// 3. Shape.
+	const rawLength = (req as { rawBody?: Buffer }).rawBody?.length ?? Number(req.headers['content-length'] ?? 0);
+	if (rawLength > MAX_CALLBACK_BYTES) {
+		return reply(this, { status: 413, body: { error: `Callback body larger than ${MAX_CALLBACK_BYTES} bytes` } });
+	}
+	if (!String(req.headers['content-type'] ?? '').toLowerCase().includes('application/json')) {
+		return reply(this, { status: 415, body: { error: 'Callback must be JSON (Content-Type: application/json)' } });
+	}
+	const parsed = parseCallbackPayload(this.getBodyData(), { allowHttpVideoUrl: isLoopbackUrl(settings.baseUrl) });
+	if (!parsed.ok) {
+		return reply(this, { status: 400, body: { error: 'Not a valid RunBlob callback', details: parsed.errors } });
+	}
+	const payload = parsed.payload;
+
+	// 4. Events the user did not select are acknowledged, so RunBlob stops retrying them.
+	const events = this.getNodeParameter('events', []) as string[];
+	if (!events.includes(payload.status)) {
+		return reply(this, { status: 200, body: { received: true, ignored: `event "${payload.status}" not selected` } });
+	}
+
+	// 5. Exactly once per generation and outcome.
+	const node = this.getNode();
+	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
+	const key = `${payload.generation_id}:${payload.status}`;
+	const staticData = this.getWorkflowStaticData('node');
+	if (!claim(scope, key, staticData)) {
+		return reply(this, { status: 200, body: { received: true, duplicate: true } });
+	}
+
+	// 6. Optionally trust RunBlob's own record over the body.
+	let source: Record<string, unknown> = payload;
+	if (options.verifyWithApi === true) {
+		const verified = await verifyWithApi(this, settings.baseUrl, payload);
+		if ('reply' in verified) {
+			release(scope, key);
+			return reply(this, verified.reply);
+		}
+		source = verified.record;
+	}
+	persist(key, staticData);
+
+	const item: INodeExecutionData = { json: normaliseGeneration(source) };
+	if (options.downloadVideo === true && item.json.status === 'completed' && typeof item.json.video_url === 'string') {
+		// Answer RunBlob first: a download can outlast its 30 s timeout and would otherwise trigger retries.
+		this.getResponseObject().status(200).json({ received: true });
+		const property = String(options.binaryPropertyName || 'data');
+		try {
+			const video = await openVideoStream(this, settings.baseUrl, item.json.video_url, {
+				generationId: payload.generation_id,
+			});
+			const fileName = `${payload.generation_id}.mp4`;
+			item.binary = { [property]: await this.helpers.prepareBinaryData(video.body, fileName, video.contentType) };
+		} catch (error) {
+			item.json.download_error = (error as Error).message;
+		}
+		return { noWebhookResponse: true, workflowData: [[item]] };
+	}
+	return { workflowData: [[item]] };
+}
+
+async function verifyWithApi(
+	ctx: IWebhookFunctions,
+	baseUrl: string,
+	payload: { generation_id: string; status: string; video_url?: string | null },
+): Promise<{ record: Record<string, unknown> } | { reply: Reply }> {
+	let record: Record<string, unknown>;
+	try {
+		record = await apiRequest(ctx, baseUrl, {
+			method: 'GET',
+			path: `/v1/sora/generations/${payload.generation_id}/`,
+			generationId: payload.generation_id,
+		});
+	} catch (error) {
+		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
+		if (httpCode === 404) {
+			return { reply: { status: 400, body: { error: `RunBlob has no generation ${payload.generation_id}` } } };
+		}
+		// RunBlob unreachable or failing: 503 makes RunBlob retry later instead of losing the callback.
+		return {
+			reply: { status: 503, body: { error: `Could not verify the callback with RunBlob: ${(error as Error).message}` } },
+		};
+	}
+	const mismatch =
+		record.status !== payload.status ||
+		(payload.status === 'completed' && (record.video_url ?? null) !== (payload.video_url ?? null));
+	if (mismatch) {
+		return {
+			reply: {
+				status: 409,
+				body: {
+					error: `The callback does not match RunBlob's record of generation ${payload.generation_id}`,
+					runblob_status: String(record.status ?? ''),
+				},
+			},
+		};
+	}
+	return { record: { ...payload, ...record } };
+}
