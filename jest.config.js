@@ -1,4 +1,4 @@
-// Three projects: fast unit tests, node-operation tests against the RunBlob simulator over real HTTP, and end-to-end
+// Projects: fast unit tests, node-operation tests against the RunBlob simulator over real HTTP, and end-to-end
 // tests inside a real n8n. `npm run test:unit` stays a fast loop; `npm test` runs all three.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 
@@ -13,6 +13,12 @@ module.exports = {
 	projects: [
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...base, displayName: 'simulator', testMatch: ['<rootDir>/test/sim/**/*.test.ts'] },
+		// The test infrastructure proves itself: the simulator against RunBlob's reference, the n8n-core contexts.
+		{
+			...base,
+			displayName: 'support',
+			testMatch: ['<rootDir>/test/sim-self/**/*.test.js', '<rootDir>/test/helpers-self/**/*.test.ts'],
+		},
 		{ ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
 	],
 };
