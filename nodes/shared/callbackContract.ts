@@ -80,7 +80,13 @@ function videoUrl(allowHttp: boolean) {
 		.string()
 		.url('must be a URL')
 		.refine((value) => {
-			const protocol = new URL(value).protocol;
+			// zod runs refinements even after `.url()` failed: a non-URL must be rejected here, not thrown.
+			let protocol: string;
+			try {
+				protocol = new URL(value).protocol;
+			} catch {
+				return false;
+			}
 			return protocol === 'https:' || (allowHttp && protocol === 'http:' && isLoopbackUrl(value));
 		}, 'must be an HTTPS URL');
 }

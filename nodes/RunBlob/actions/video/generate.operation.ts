@@ -219,8 +219,11 @@ async function buildRequestBody(ctx: IExecuteFunctions, i: number): Promise<IDat
 async function readImage(ctx: IExecuteFunctions, i: number): Promise<string> {
 	const property = ctx.getNodeParameter('imageBinaryProperty', i) as string;
 	const binary = ctx.helpers.assertBinaryData(i, property);
-	const declaredSize = Number(binary.fileSize ? parseFileSize(binary.fileSize) : NaN);
-	if (Number.isFinite(declaredSize) && declaredSize > MAX_IMAGE_BYTES) {
+	// `bytes` is exact. `fileSize` is n8n's rounded display size ("10.5 MB" for exactly 10 MiB), so it only rules an
+	// image out when it is clearly too large; the exact length is checked below anyway.
+	const exact = typeof binary.bytes === 'number';
+	const declaredSize = exact ? (binary.bytes as number) : parseFileSize(binary.fileSize ?? '');
+	if (Number.isFinite(declaredSize) && declaredSize > MAX_IMAGE_BYTES * (exact ? 1 : 1.01)) {
 		throw imageTooLarge(ctx, i, declaredSize);
 	}
 	const bytes = await ctx.helpers.getBinaryDataBuffer(i, property);
