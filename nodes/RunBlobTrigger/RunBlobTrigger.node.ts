@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	MAX_CALLBACK_BYTES,
+	isJsonContentType,
 	isLoopbackUrl,
 	normaliseGeneration,
 	parseCallbackPayload,
@@ -171,7 +172,7 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (rawLength > MAX_CALLBACK_BYTES) {
 		return reply(this, { status: 413, body: { error: `Callback body larger than ${MAX_CALLBACK_BYTES} bytes` } });
 	}
-	if (!String(req.headers['content-type'] ?? '').toLowerCase().includes('application/json')) {
+	if (!isJsonContentType(req.headers['content-type'])) {
 		return reply(this, { status: 415, body: { error: 'Callback must be JSON (Content-Type: application/json)' } });
 	}
 	const parsed = parseCallbackPayload(this.getBodyData(), { allowHttpVideoUrl: isLoopbackUrl(settings.baseUrl) });

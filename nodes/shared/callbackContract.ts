@@ -70,6 +70,12 @@ export function callbackUrlProblem(url: string, baseUrl: string): string | null 
 	return `RunBlob only calls HTTPS callback URLs, but this one is ${parsed.protocol.replace(':', '').toUpperCase()} (${parsed.origin})`;
 }
 
+/** RunBlob posts `application/json`; `+json` types are JSON too. Parameters such as charset are ignored. */
+export function isJsonContentType(header: unknown): boolean {
+	const type = String(header ?? '').split(';')[0].trim().toLowerCase();
+	return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Payload schema
 

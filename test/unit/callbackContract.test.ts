@@ -2,6 +2,7 @@ import {
 	SIGNATURE_MAX_AGE_SECONDS,
 	callbackAudience,
 	callbackUrlProblem,
+	isJsonContentType,
 	isLoopbackUrl,
 	normaliseGeneration,
 	parseCallbackPayload,
@@ -143,5 +144,19 @@ describe('signatures', () => {
 		const old = new URL(signCallbackUrl(url, secret, 0));
 		const query = Object.fromEntries(old.searchParams);
 		expect(verifyCallbackSignature({ path: old.pathname, query }, secret, now, null)).toEqual({ valid: true });
+	});
+});
+
+describe('isJsonContentType', () => {
+	it.each([
+		['application/json', true],
+		['application/json; charset=utf-8', true],
+		['Application/JSON', true],
+		['application/cloudevents+json', true],
+		['application/jsonp', false],
+		['text/plain', false],
+		[undefined, false],
+	])('%s → %s', (header, expected) => {
+		expect(isJsonContentType(header)).toBe(expected);
 	});
 });

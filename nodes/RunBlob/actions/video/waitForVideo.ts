@@ -13,6 +13,7 @@ import type { CallbackPayload } from '../../../shared/callbackContract';
 import {
 	MAX_CALLBACK_BYTES,
 	callbackUrlProblem,
+	isJsonContentType,
 	isLoopbackUrl,
 	isTerminalStatus,
 	normaliseGeneration,
@@ -213,7 +214,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (rawLength > MAX_CALLBACK_BYTES) {
 		return reply(this, { status: 413, body: { error: 'Callback body too large' } });
 	}
-	if (!String(req.headers['content-type'] ?? '').toLowerCase().includes('application/json')) {
+	if (!isJsonContentType(req.headers['content-type'])) {
 		return reply(this, { status: 415, body: { error: 'Callback must be JSON (Content-Type: application/json)' } });
 	}
 	const parsed = parseCallbackPayload(this.getBodyData(), { allowHttpVideoUrl: isLoopbackUrl(settings.baseUrl) });

@@ -1,0 +1,365 @@
+/**
+ * The RunBlob node's "Wait for Video" mode, driven for real: `execute()` (Generate) creates the generations on the
+ * RunBlob simulator and parks the run; RunBlob's callbacks (built from the simulator's records) are fed to the resume
+ * webhook at the exact path + query the node gave RunBlob, with the waiting run's execution data.
+ *
+ * The simulator's own callback delivery is switched off (`drop`): nothing listens on n8n's URL here, and the tests
+ * decide the order and the duplicates of the deliveries.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
+import { RETRY } from '../../nodes/shared/transport';
+import { getN8nRuntime, runWebhook } from '../helpers/n8n';
+import { createSimulator, videoSha256 } from '../simulator';
+import {
+	LOCAL_N8N,
+	jsonRequest,
+	normalised,
+	recordResponses,
+	sha256,
+	startWaitingRun,
+	useFastRetries,
+	type Payload,
+} from './callbackFixtures';
+
+type Sim = Awaited<ReturnType<typeof createSimulator>>;
+type WaitingRun = Awaited<ReturnType<typeof startWaitingRun>>;
+
+const VIDEO_SIZE = 96 * 1024 + 5;
+let sim: Sim;
+
+useFastRetries();
+
+beforeAll(async () => {
+	sim = await createSimulator({
+		timing: { queueMs: 3_600_000, processingMs: 1000 }, // pending until a test finishes them
+		videoSize: VIDEO_SIZE,
+		callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
+		callbackFaults: { drop: true },
+	});
+});
+afterAll(async () => {
+	await sim.close();
+});
+beforeEach(() => sim.faultQueue.clear());
+
+/** RunBlob's callback for a generation the simulator finished: its exact §1.4 payload. */
+function callbackOf(id: string): Payload {
+	const payload = sim.get(id)?.callback_payload;
+	if (!payload) throw new Error(`generation ${id} has not finished`);
+	return payload;
+}
+
+async function deliver(waiting: WaitingRun, body: unknown, path = waiting.callbackPath) {
+	return await runWebhook({
+		nodeType: new RunBlob(),
+		runExecutionData: waiting.run.runExecutionData,
+		request: jsonRequest(body, { path }),
+	});
+}
+
+/** What the resumed node outputs for a generation: the normalised record plus the price charged. */
+function expectedItem(id: string, item: number): INodeExecutionData {
+	return {
+		json: { ...normalised(sim.get(id) as unknown as Payload), price: '0.1200' },
+		pairedItem: { item },
+	};
+}
+
+const statusGets = () => sim.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/sora/generations/'));
+
+describe('one item', () => {
+	it('gives RunBlob a signed callback URL on the waiting run’s resume URL', async () => {
+		const waiting = await startWaitingRun(sim, ['a cat on a skateboard']);
+		const { run, callbackUrl } = waiting;
+		expect(run.waitTill).toBeInstanceOf(Date);
+		const url = new URL(callbackUrl);
+		expect(`${url.origin}${url.pathname}`).toBe(`${LOCAL_N8N}webhook-waiting/${run.executionId}/runblob-callback`);
+		// n8n's own resume token is kept, our signature is added
+		expect(url.searchParams.get('signature')).toBe(run.runExecutionData.resumeToken);
+		expect(url.searchParams.get('rb_ts')).toMatch(/^\d{10}$/);
+		expect(url.searchParams.get('rb_sig')).toMatch(/^[\w-]{43}$/);
+	});
+
+	it('a completed callback resumes with one normalised item (with price), paired to item 0', async () => {
+		const waiting = await startWaitingRun(sim, ['a cat on a skateboard']);
+		const id = waiting.ids[0]!;
+		sim.finish(id);
+		const getsBefore = statusGets().length;
+
+		const { result, response } = await deliver(waiting, callbackOf(id));
+
+		expect(response).toMatchObject({ statusCode: 200, ended: true, body: { received: true, resumed: true } });
+		expect(result.noWebhookResponse).toBe(true);
+		expect(result.workflowData).toEqual([[expectedItem(id, 0)]]);
+		expect(result.workflowData![0][0].json).toMatchObject({
+			generation_id: id,
+			status: 'completed',
+			prompt: 'a cat on a skateboard',
+			video_url: sim.get(id)!.video_url,
+			error_message: null,
+			price: '0.1200',
+		});
+		expect(result.workflowData![0][0].json.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+		// nothing else to ask RunBlob about
+		expect(statusGets().length).toBe(getsBefore);
+	});
+
+	it('a failed callback resumes with its error_message', async () => {
+		const waiting = await startWaitingRun(sim, ['a portrait']);
+		const id = waiting.ids[0]!;
+		sim.finish(id, { status: 'failed', error_message: 'Image contains photorealistic people.' });
+		const { result } = await deliver(waiting, callbackOf(id));
+		expect(result.workflowData).toEqual([[expectedItem(id, 0)]]);
+		expect(result.workflowData![0][0].json).toMatchObject({
+			status: 'failed',
+			video_url: null,
+			error_message: 'Image contains photorealistic people.',
+		});
+	});
+});
+
+describe('five items, mixed outcomes, callbacks out of order and duplicated', () => {
+	it('acknowledges early callbacks and resumes once, with all five items in input order', async () => {
+		const prompts = ['video 0', 'video 1', 'video 2', 'video 3', 'video 4'];
+		const waiting = await startWaitingRun(sim, prompts);
+		const ids = waiting.ids as string[];
+		expect(ids).toHaveLength(5);
+		const failures: Record<number, string> = { 1: 'failure of video 1', 3: 'failure of video 3' };
+		const finish = (i: number) =>
+			sim.finish(ids[i], failures[i] ? { status: 'failed', error_message: failures[i] } : { status: 'completed' });
+
+		const early: Array<{ deliver: number; waitingFor: number; finishFirst?: boolean }> = [
+			{ deliver: 3, waitingFor: 0, finishFirst: true },
+			{ deliver: 0, waitingFor: 1, finishFirst: true },
+			{ deliver: 3, waitingFor: 1 }, // RunBlob duplicate
+			{ deliver: 4, waitingFor: 1, finishFirst: true },
+			{ deliver: 1, waitingFor: 2, finishFirst: true },
+			{ deliver: 0, waitingFor: 2 }, // another duplicate
+		];
+		for (const step of early) {
+			if (step.finishFirst) finish(step.deliver);
+			const { result, response } = await deliver(waiting, callbackOf(ids[step.deliver]));
+			expect(result).toEqual({ noWebhookResponse: true });
+			expect(result.workflowData).toBeUndefined();
+			expect(response).toMatchObject({
+				statusCode: 200,
+				ended: true,
+				body: { received: true, resumed: false, waiting_for: ids[step.waitingFor] },
+			});
+		}
+
+		finish(2);
+		const getsBefore = statusGets().length;
+		const last = await deliver(waiting, callbackOf(ids[2]));
+		expect(last.response).toMatchObject({ statusCode: 200, body: { received: true, resumed: true } });
+		expect(last.result.noWebhookResponse).toBe(true);
+		expect(last.result.workflowData).toHaveLength(1);
+		const output = last.result.workflowData![0];
+		expect(output).toEqual(ids.map((id, i) => expectedItem(id, i)));
+		expect(output.map((item) => item.json.prompt)).toEqual(prompts);
+		expect(output.map((item) => item.json.status)).toEqual(['completed', 'failed', 'completed', 'failed', 'completed']);
+		expect(output.map((item) => item.json.error_message)).toEqual([null, failures[1], null, failures[3], null]);
+		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		// the last callback asked RunBlob about the four others (its own state came in the body)
+		expect(
+			statusGets()
+				.slice(getsBefore)
+				.map((r) => r.path)
+				.sort(),
+		).toEqual([0, 1, 3, 4].map((i) => `/v1/sora/generations/${ids[i]}/`).sort());
+
+		// A delivery after the resume would compute the same workflowData again. (In n8n the execution is no longer
+		// waiting by then, so n8n itself answers such a late callback with 409 before this node runs.)
+		const late = await deliver(waiting, callbackOf(ids[4]));
+		expect(late.result.workflowData![0].map((item) => item.json.generation_id)).toEqual(ids);
+	});
+
+	it('a lost callback does not matter: the sibling’s status is read from RunBlob', async () => {
+		const waiting = await startWaitingRun(sim, ['lost', 'delivered']);
+		const [lost, delivered] = waiting.ids as string[];
+		sim.finish(lost, { status: 'failed', error_message: 'lost one failed' });
+		sim.finish(delivered);
+		const { result } = await deliver(waiting, callbackOf(delivered));
+		expect(result.workflowData).toEqual([[expectedItem(lost, 0), expectedItem(delivered, 1)]]);
+		expect(result.workflowData![0][0].json.error_message).toBe('lost one failed');
+	});
+
+	it('an item that failed at submission (Continue On Fail) is passed through unchanged', async () => {
+		const waiting = await startWaitingRun(sim, ['first', '', 'third'], { continueOnFail: true });
+		const [first, none, third] = waiting.ids;
+		expect(none).toBeUndefined();
+		const submissionError = waiting.run.executeData.data.main[0]![1];
+		expect(submissionError).toEqual({ json: { error: 'The prompt is empty' }, pairedItem: { item: 1 } });
+
+		sim.finish(first!);
+		sim.finish(third!);
+		const { result } = await deliver(waiting, callbackOf(third!));
+		expect(result.workflowData).toEqual([[expectedItem(first!, 0), submissionError, expectedItem(third!, 2)]]);
+	});
+});
+
+describe('RunBlob cannot be asked about the siblings', () => {
+	it('answers 503 (RunBlob retries) and keeps waiting; the retried callback resumes', async () => {
+		const waiting = await startWaitingRun(sim, ['one', 'two']);
+		const [one, two] = waiting.ids as string[];
+		sim.finish(one);
+		sim.finish(two);
+		sim.injectFaults({ status: 503, count: RETRY.attempts, method: 'GET', path: `/v1/sora/generations/${one}/` });
+		const getsBefore = statusGets().length;
+
+		const { result, response } = await deliver(waiting, callbackOf(two));
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response).toMatchObject({ statusCode: 503, ended: true });
+		expect((response.body as IDataObject).error).toMatch(new RegExp(`^Could not check generation ${one} with RunBlob: RunBlob answered HTTP 503`));
+		expect(statusGets().slice(getsBefore).map((r) => r.status)).toEqual(Array(RETRY.attempts).fill(503));
+
+		const retried = await deliver(waiting, callbackOf(two));
+		expect(retried.result.workflowData).toEqual([[expectedItem(one, 0), expectedItem(two, 1)]]);
+	});
+});
+
+describe('Download Video', () => {
+	it('acknowledges first, then stores each completed video as binary data with the CDN’s bytes', async () => {
+		const waiting = await startWaitingRun(sim, ['done 0', 'fails 1', 'done 2'], {
+			parameters: { downloadVideo: true, binaryPropertyName: 'video' },
+		});
+		const ids = waiting.ids as string[];
+		sim.finish(ids[0]);
+		sim.finish(ids[1], { status: 'failed', error_message: 'no video' });
+		sim.finish(ids[2]);
+
+		const runtime = await getN8nRuntime();
+		const service = runtime.binaryDataService;
+		const events: string[] = [];
+		let answeredAt = Infinity;
+		const originalStore = service.store.bind(service);
+		const store = jest.spyOn(service, 'store').mockImplementation(async (...args) => {
+			events.push('binary store started');
+			return await originalStore(...args);
+		});
+		const responses = recordResponses((r) => {
+			events.push(`answered ${r.statusCode}`);
+			answeredAt = Date.now();
+		});
+		const cdnBefore = sim.cdnRequests.length;
+		let outcome;
+		try {
+			outcome = await deliver(waiting, callbackOf(ids[0]));
+		} finally {
+			store.mockRestore();
+			responses.restore();
+		}
+
+		expect(events).toEqual(['answered 200', 'binary store started', 'binary store started']);
+		expect(outcome.response).toMatchObject({ statusCode: 200, body: { received: true, resumed: true } });
+		const output = outcome.result.workflowData![0];
+		expect(output.map((item) => item.json)).toEqual(ids.map((id, i) => expectedItem(id, i).json));
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[1].binary).toBeUndefined();
+		for (const i of [0, 2]) {
+			const binary = output[i].binary!.video;
+			expect(Object.keys(output[i].binary!)).toEqual(['video']);
+			expect(binary).toMatchObject({ mimeType: 'video/mp4', fileName: `${ids[i]}.mp4` });
+			const bytes = await outcome.readBinary(binary);
+			expect(bytes.length).toBe(VIDEO_SIZE);
+			expect(sha256(bytes)).toBe(await videoSha256(ids[i], VIDEO_SIZE));
+		}
+		const cdn = sim.cdnRequests.slice(cdnBefore);
+		expect(cdn.map((r) => r.path).sort()).toEqual([sim.get(ids[0])!.video_path, sim.get(ids[2])!.video_path].sort());
+		for (const request of cdn) {
+			expect(request.authorization).toBe(false);
+			expect(request.startedAt).toBeGreaterThanOrEqual(answeredAt);
+		}
+	});
+});
+
+describe('On Failed Generation: Stop Workflow', () => {
+	it('acknowledges RunBlob with 200, then throws a NodeOperationError naming the failed generations', async () => {
+		const waiting = await startWaitingRun(sim, ['ok', 'bad', 'worse'], { parameters: { onFailure: 'stop' } });
+		const [ok, bad, worse] = waiting.ids as string[];
+		sim.finish(ok);
+		sim.finish(bad, { status: 'failed', error_message: 'reason bad' });
+		sim.finish(worse, { status: 'failed', error_message: 'reason worse' });
+
+		const responses = recordResponses();
+		let thrown: unknown;
+		try {
+			await deliver(waiting, callbackOf(ok));
+		} catch (error) {
+			thrown = error;
+		} finally {
+			responses.restore();
+		}
+
+		expect(responses.written).toHaveLength(1);
+		expect(responses.written[0]).toMatchObject({ statusCode: 200, ended: true, body: { received: true, resumed: true } });
+		expect(thrown).toBeInstanceOf(NodeOperationError);
+		const error = thrown as NodeOperationError;
+		// The message counts them; the description names each failed generation with its reason, then all ids.
+		expect(error.message).toBe('2 of 3 RunBlob generations failed');
+		expect(error.description).toBe(`${bad}: reason bad; ${worse}: reason worse. Generations: ${ok}, ${bad}, ${worse}`);
+	});
+
+	it('with no failures it resumes normally', async () => {
+		const waiting = await startWaitingRun(sim, ['fine'], { parameters: { onFailure: 'stop' } });
+		sim.finish(waiting.ids[0]!);
+		const { result } = await deliver(waiting, callbackOf(waiting.ids[0]!));
+		expect(result.workflowData).toEqual([[expectedItem(waiting.ids[0]!, 0)]]);
+	});
+});
+
+describe('the pending items stored with the waiting run (the timeout outcome)', () => {
+	it('name every generation as timed_out / pending with a recovery hint, paired to their inputs', async () => {
+		const before = Date.now();
+		const waiting = await startWaitingRun(sim, ['p0', 'p1', 'p2'], { parameters: { maxWaitMinutes: 7 } });
+		const { run } = waiting;
+		const ids = waiting.ids as string[];
+
+		// what execute() returned: the submissions
+		expect(run.output![0].map((item) => item.json)).toEqual(
+			ids.map((id, i) => ({
+				generation_id: id,
+				status: 'pending',
+				price: '0.1200',
+				prompt: `p${i}`,
+				orientation: '9:16',
+				duration: 10,
+				completion: 'waitForVideo',
+			})),
+		);
+		// what n8n stores as the waiting node's input and passes on if the wait runs out
+		const pending = run.executeData.data.main[0]!;
+		expect(run.runExecutionData.executionData!.nodeExecutionStack[0].data.main[0]).toBe(pending);
+		expect(pending).toHaveLength(3);
+		pending.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json).toEqual({
+				generation_id: ids[i],
+				status: 'timed_out',
+				last_known_status: 'pending',
+				prompt: `p${i}`,
+				price: '0.1200',
+				video_url: null,
+				created_at: null,
+				completed_at: null,
+				error_message: expect.any(String),
+				render_seconds: null,
+			});
+			const message = item.json.error_message as string;
+			expect(message).toContain(`(7 min)`);
+			expect(message).toContain(`generation_id ${ids[i]}`);
+			expect(message).toMatch(/Get or Download operation/);
+		});
+		expect(run.waitTill!.getTime()).toBeGreaterThanOrEqual(before + 7 * 60_000);
+		expect(run.waitTill!.getTime()).toBeLessThanOrEqual(Date.now() + 7 * 60_000);
+	});
+
+	it('without a wait limit the run waits "forever" (n8n’s marker date)', async () => {
+		const waiting = await startWaitingRun(sim, ['forever'], { parameters: { limitWaitTime: false } });
+		expect(waiting.run.waitTill!.toISOString()).toBe('3000-01-01T00:00:00.000Z');
+		expect(waiting.run.executeData.data.main[0]![0].json).toMatchObject({ status: 'timed_out', generation_id: waiting.ids[0] });
+	});
+});
