@@ -1,0 +1,129 @@
+// Smoke test in a real n8n, on the current and the oldest supported n8n: the package installs from its packed tarball
+// like a community package, n8n loads both nodes without errors, and n8n's own credential test (the "Test" button in
+// the credential dialog) tells a valid RunBlob key from a rejected one against the RunBlob simulator.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { startN8n } from './harness';
+import { createSimulator } from '../simulator';
+
+type N8n = Awaited<ReturnType<typeof startN8n>>;
+type Sim = Awaited<ReturnType<typeof createSimulator>>;
+
+const GOOD_KEY = 'sk-sim-test-key';
+const RUNTIMES = (process.env.RUNBLOB_E2E_RUNTIMES || 'current,oldest')
+	.split(',')
+	.map((r) => r.trim())
+	.filter(Boolean) as Array<'current' | 'oldest'>;
+
+// First use on a machine installs the runtime (minutes); afterwards an n8n start takes 5–15 s.
+const SETUP_TIMEOUT_MS = 15 * 60_000;
+const TEST_TIMEOUT_MS = 60_000;
+
+describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
+	let sim: Sim | undefined;
+	let n8n: N8n | undefined;
+
+	const credential = (id: string, name: string, apiKey: string) => ({
+		id,
+		name,
+		type: 'runBlobApi',
+		data: { apiKey, baseUrl: sim!.url, callbackSecret: 'e2e-callback-secret' },
+	});
+
+	beforeAll(async () => {
+		sim = await createSimulator({ port: 0, apiKeys: [GOOD_KEY] });
+		n8n = await startN8n({
+			runtime,
+			label: 'smoke',
+			credentials: [
+				credential('smokeCredGood001', 'RunBlob (valid key)', GOOD_KEY),
+				credential('smokeCredWrong01', 'RunBlob (wrong key)', 'sk-sim-wrong-key'),
+			],
+		});
+	}, SETUP_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+	}, 60_000);
+
+	/** POST /rest/credentials/test — same body on 2.8.4 and 2.41.1: the stored credential's id plus the data to test. */
+	async function testCredential(id: string) {
+		const stored = await n8n!.rest('GET', `/credentials/${id}?includeData=true`);
+		const { name, type, data } = stored.data;
+		const res = await n8n!.rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
+		return res.data as { status: 'OK' | 'Error'; message: string };
+	}
+
+	test(
+		'n8n loads the package from its tarball: both nodes and the credential are registered, no load errors',
+		async () => {
+			// Lines that mention the package (or its types) together with an error word; stack frames and the runtime's
+			// own install path (which may contain "runblob") are not mentions.
+			const problems = n8n!
+				.logs()
+				.split('\n')
+				.filter((line) => !/^\s+at /.test(line))
+				.map((line) => line.split(n8n!.runtime.dir).join('<n8n>'))
+				.filter((line) => /n8n-nodes-runblob|runBlob/.test(line))
+				.filter((line) => /error|fail|cannot|unable|invalid|unknown|unrecognized/i.test(line));
+			expect(problems).toEqual([]);
+
+			const nodes = await n8n!.http('GET', '/types/nodes.json', { auth: 'cookie' });
+			expect(nodes.status).toBe(200);
+			const nodeNames = new Set((nodes.json as Array<{ name: string }>).map((n) => n.name));
+			expect(nodeNames.has('n8n-nodes-runblob.runBlob')).toBe(true);
+			expect(nodeNames.has('n8n-nodes-runblob.runBlobTrigger')).toBe(true);
+
+			const creds = await n8n!.http('GET', '/types/credentials.json', { auth: 'cookie' });
+			expect(creds.status).toBe(200);
+			expect((creds.json as Array<{ name: string }>).map((c) => c.name)).toContain('runBlobApi');
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	test(
+		'the example workflows import and use only node types this n8n knows',
+		async () => {
+			const dir = path.join(__dirname, '..', '..', 'examples');
+			const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+			expect(files.length).toBeGreaterThan(0);
+			const known = await n8n!.http('GET', '/types/nodes.json', { auth: 'cookie' });
+			const types = new Set((known.json as Array<{ name: string }>).map((n) => n.name));
+			for (const file of files) {
+				const wf = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+				const unknown = (wf.nodes as Array<{ type: string }>).map((n) => n.type).filter((t) => !types.has(t));
+				expect({ file, unknown }).toEqual({ file, unknown: [] });
+				const created = await n8n!.rest('POST', '/workflows', {
+					name: wf.name,
+					nodes: wf.nodes,
+					connections: wf.connections,
+					settings: wf.settings,
+				});
+				expect(created.data.id).toEqual(expect.any(String));
+			}
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	test(
+		'credential test succeeds with a valid key',
+		async () => {
+			const result = await testCredential('smokeCredGood001');
+			expect(result).toEqual(expect.objectContaining({ status: 'OK' }));
+			expect(sim!.requests.some((r) => r.path.startsWith('/v1/') && r.status === 200)).toBe(true);
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	test(
+		'credential test fails with a clear message for a wrong key',
+		async () => {
+			const result = await testCredential('smokeCredWrong01');
+			expect(result.status).toBe('Error');
+			expect(result.message).toContain('RunBlob rejected the API key');
+		},
+		TEST_TIMEOUT_MS,
+	);
+});
