@@ -1,10 +1,18 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseSuccessBody,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+
+const REJECTED_KEY = 'RunBlob rejected the API key. Check the key in the RunBlob dashboard.';
+
+/** RunBlob's 401 bodies differ between its pages: FastAPI's `detail` or `{error, message}`. */
+function rejectedKey(key: string, value: string): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key, value, message: REJECTED_KEY } };
+}
 
 export class RunBlobApi implements ICredentialType {
 	name = 'runBlobApi';
@@ -53,22 +61,24 @@ export class RunBlobApi implements ICredentialType {
 		},
 	};
 
-	// A free, authenticated read: 2xx means the key works; n8n reports a connection error separately from a 401.
+	// A free, authenticated read of a generation that cannot exist: RunBlob checks the key first, so a 404 "Generation
+	// not found" means the key works. Status errors are read from the body because older n8n versions do not apply
+	// responseCode rules to credential tests.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1/sora/generations',
-			qs: { limit: 1, offset: 0 },
+			url: '/v1/sora/generations/00000000-0000-0000-0000-000000000000/',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
+			rejectedKey('detail', 'Missing credentials'),
+			rejectedKey('detail', 'Invalid API key'),
+			rejectedKey('message', 'Invalid API key'),
+			rejectedKey('error', 'Unauthorized'),
 			{
-				type: 'responseCode',
-				properties: { value: 401, message: 'RunBlob rejected the API key. Check the key in the RunBlob dashboard.' },
-			},
-			{
-				type: 'responseCode',
-				properties: { value: 404, message: 'No RunBlob API at this Base URL. Check the Base URL.' },
+				type: 'responseSuccessBody',
+				properties: { key: 'detail', value: 'Not Found', message: 'No RunBlob API at this Base URL. Check the Base URL.' },
 			},
 		],
 	};

@@ -19,7 +19,7 @@ import {
 } from '../shared/callbackContract';
 import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
 import { apiRequest, getSettings, openVideoStream } from '../shared/transport';
-import { claim, persist, release } from './dedupe';
+import { claim, release } from './dedupe';
 
 type Reply = { status: number; body: IDataObject };
 
@@ -191,8 +191,7 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 	const node = this.getNode();
 	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
 	const key = `${payload.generation_id}:${payload.status}`;
-	const staticData = this.getWorkflowStaticData('node');
-	if (!claim(scope, key, staticData)) {
+	if (!claim(scope, key)) {
 		return reply(this, { status: 200, body: { received: true, duplicate: true } });
 	}
 
@@ -206,7 +205,6 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 		}
 		source = verified.record;
 	}
-	persist(key, staticData);
 
 	const item: INodeExecutionData = { json: normaliseGeneration(source) };
 	if (options.downloadVideo === true && item.json.status === 'completed' && typeof item.json.video_url === 'string') {

@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { RETRY } from '../../nodes/shared/transport';
-import { getN8nRuntime, runWebhook } from '../helpers/n8n';
+import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
 	LOCAL_N8N,
@@ -276,31 +276,33 @@ describe('Download Video', () => {
 	});
 });
 
-describe('On Failed Generation: Stop Workflow', () => {
-	it('acknowledges RunBlob with 200, then throws a NodeOperationError naming the failed generations', async () => {
+describe('On Failed Generation: Stop Before the Next Node', () => {
+	it('acknowledges RunBlob with 200 and resumes with no items, logging every failed generation', async () => {
 		const waiting = await startWaitingRun(sim, ['ok', 'bad', 'worse'], { parameters: { onFailure: 'stop' } });
 		const [ok, bad, worse] = waiting.ids as string[];
 		sim.finish(ok);
 		sim.finish(bad, { status: 'failed', error_message: 'reason bad' });
 		sim.finish(worse, { status: 'failed', error_message: 'reason worse' });
 
+		const warn = jest.spyOn(n8nLogger(), 'warn');
 		const responses = recordResponses();
-		let thrown: unknown;
+		let delivered;
+		let warnings: string[] = [];
 		try {
-			await deliver(waiting, callbackOf(ok));
-		} catch (error) {
-			thrown = error;
+			delivered = await deliver(waiting, callbackOf(ok));
+			warnings = warn.mock.calls.map((call: unknown[]) => String(call[0]));
 		} finally {
 			responses.restore();
+			warn.mockRestore();
 		}
 
 		expect(responses.written).toHaveLength(1);
 		expect(responses.written[0]).toMatchObject({ statusCode: 200, ended: true, body: { received: true, resumed: true } });
-		expect(thrown).toBeInstanceOf(NodeOperationError);
-		const error = thrown as NodeOperationError;
-		// The message counts them; the description names each failed generation with its reason, then all ids.
-		expect(error.message).toBe('2 of 3 RunBlob generations failed');
-		expect(error.description).toBe(`${bad}: reason bad; ${worse}: reason worse. Generations: ${ok}, ${bad}, ${worse}`);
+		// No items: the following nodes do not run (a throw would make n8n restart the run with an empty item).
+		expect(delivered.result).toEqual({ noWebhookResponse: true, workflowData: [[]] });
+		expect(warnings).toContain(
+			`RunBlob: 2 of 3 generations failed, stopping: ${bad} (reason bad), ${worse} (reason worse)`,
+		);
 	});
 
 	it('with no failures it resumes normally', async () => {

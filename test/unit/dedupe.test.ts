@@ -1,44 +1,39 @@
-import type { IDataObject } from 'n8n-workflow';
-
-import { DEDUPE_TTL_MS, MAX_REMEMBERED, claim, forgetAll, persist, release } from '../../nodes/RunBlobTrigger/dedupe';
+import { DEDUPE_TTL_MS, MAX_REMEMBERED, claim, forgetAll, rememberedCount, release } from '../../nodes/RunBlobTrigger/dedupe';
 
 describe('callback de-duplication', () => {
 	beforeEach(() => forgetAll());
 
 	it('claims a key once, per trigger', () => {
-		const staticData: IDataObject = {};
-		expect(claim('wf1:node', 'g1:completed', staticData)).toBe(true);
-		expect(claim('wf1:node', 'g1:completed', staticData)).toBe(false);
-		expect(claim('wf1:node', 'g1:failed', staticData)).toBe(true);
-		expect(claim('wf2:node', 'g1:completed', staticData)).toBe(true);
+		expect(claim('wf1:node', 'g1:completed')).toBe(true);
+		expect(claim('wf1:node', 'g1:completed')).toBe(false);
+		expect(claim('wf1:node', 'g1:failed')).toBe(true);
+		expect(claim('wf2:node', 'g1:completed')).toBe(true);
 	});
 
 	it('gives a released claim back', () => {
-		expect(claim('s', 'k', {})).toBe(true);
+		expect(claim('s', 'k')).toBe(true);
 		release('s', 'k');
-		expect(claim('s', 'k', {})).toBe(true);
+		expect(claim('s', 'k')).toBe(true);
 	});
 
-	it('remembers persisted keys across a restart (fresh memory)', () => {
-		const staticData: IDataObject = {};
+	it('remembers for the TTL, then lets the key through again', () => {
 		const now = 1_000_000;
-		expect(claim('s', 'k', staticData, now)).toBe(true);
-		persist('k', staticData, now);
-		forgetAll();
-		expect(claim('s', 'k', staticData, now + 1000)).toBe(false);
-		expect(claim('s', 'k', staticData, now + DEDUPE_TTL_MS + 1)).toBe(true);
+		expect(claim('s', 'k', now)).toBe(true);
+		expect(claim('s', 'k', now + DEDUPE_TTL_MS - 1)).toBe(false);
+		expect(claim('s', 'k', now + DEDUPE_TTL_MS + 1)).toBe(true);
 	});
 
-	it('stays bounded', () => {
-		const staticData: IDataObject = {};
-		const now = 5_000_000;
-		for (let i = 0; i < MAX_REMEMBERED + 50; i++) {
-			claim('s', `k${i}`, staticData, now + i);
-			persist(`k${i}`, staticData, now + i);
-		}
-		expect(Object.keys(staticData.runblobSeenCallbacks as object)).toHaveLength(MAX_REMEMBERED);
+	it('forgets on restart', () => {
+		expect(claim('s', 'k')).toBe(true);
 		forgetAll();
-		expect(claim('s', 'k0', staticData, now + MAX_REMEMBERED + 60)).toBe(true);
-		expect(claim('s', `k${MAX_REMEMBERED + 49}`, staticData, now + MAX_REMEMBERED + 60)).toBe(false);
+		expect(claim('s', 'k')).toBe(true);
+	});
+
+	it('stays bounded, dropping the oldest keys first', () => {
+		const now = 5_000_000;
+		for (let i = 0; i < MAX_REMEMBERED + 50; i++) claim('s', `k${i}`, now + i);
+		expect(rememberedCount('s')).toBe(MAX_REMEMBERED);
+		expect(claim('s', 'k0', now + MAX_REMEMBERED + 60)).toBe(true);
+		expect(claim('s', `k${MAX_REMEMBERED + 49}`, now + MAX_REMEMBERED + 61)).toBe(false);
 	});
 });

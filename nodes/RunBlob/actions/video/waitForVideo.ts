@@ -80,9 +80,10 @@ export const waitDescription: INodeProperties[] = [
 				description: 'Failed generations become items with status "failed" and their error_message',
 			},
 			{
-				name: 'Stop Workflow',
+				name: 'Stop Before the Next Node',
 				value: 'stop',
-				description: 'If any generation failed, the execution ends with an error naming every generation',
+				description:
+					"If any generation failed, output nothing so the following nodes do not run (n8n's log names the failed generations)",
 			},
 		],
 		default: 'continue',
@@ -291,10 +292,11 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	const failed = output.filter((item) => item.json.status === 'failed');
 	if (onFailure === 'stop' && failed.length > 0) {
-		const list = failed.map((item) => `${item.json.generation_id}: ${item.json.error_message ?? 'failed'}`).join('; ');
-		throw new NodeOperationError(this.getNode(), `${failed.length} of ${waited.length} RunBlob generations failed`, {
-			description: `${list}. Generations: ${waited.map((item) => item.json.generation_id).join(', ')}`,
-		});
+		// n8n cannot fail a run from a resume callback (a throw here makes n8n restart the run with one empty item and
+		// drop its history), so the run resumes with no items: the following nodes do not run.
+		const list = failed.map((item) => `${item.json.generation_id} (${item.json.error_message ?? 'failed'})`);
+		this.logger.warn(`RunBlob: ${failed.length} of ${waited.length} generations failed, stopping: ${list.join(', ')}`);
+		return { noWebhookResponse: true, workflowData: [[]] };
 	}
 	return { noWebhookResponse: true, workflowData: [output] };
 }

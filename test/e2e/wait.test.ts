@@ -1,0 +1,246 @@
+// "Wait for Video" inside a real n8n, on the current and the oldest supported n8n: the execution parks in n8n's
+// database, RunBlob (the simulator) calls the execution's resume URL, and the run continues once with every video.
+import { startN8n } from './harness';
+import { createSimulator, videoSha256 } from '../simulator';
+import {
+	RUNTIMES,
+	SETUP_TIMEOUT_MS,
+	binaryFile,
+	chain,
+	credentialFixture,
+	noOpNode,
+	nodeOutput,
+	runBlobNode,
+	sha256File,
+	sleep,
+	splitPromptsNode,
+	webhookNode,
+} from './workflows';
+
+type N8n = Awaited<ReturnType<typeof startN8n>>;
+// The simulator's records are loosely typed JSON snapshots; the tests read them as such.
+type Sim = any;
+
+const VIDEO_SIZE = 256 * 1024;
+
+function waitWorkflow(id: string, path: string, options: Record<string, unknown> = {}) {
+	return chain(id, `wait ${path}`, [
+		webhookNode('Start', path),
+		splitPromptsNode(),
+		runBlobNode('RunBlob', {
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			orientation: '16:9',
+			duration: 10,
+			completion: 'waitForVideo',
+			...options,
+		}),
+		noOpNode('Done'),
+	]);
+}
+
+const WF = {
+	basic: waitWorkflow('e2eWaitBasic0001', 'wait-basic', { downloadVideo: true }),
+	stop: waitWorkflow('e2eWaitStop00001', 'wait-stop', { onFailure: 'stop' }),
+	timeout: waitWorkflow('e2eWaitTimeout01', 'wait-timeout', { maxWaitMinutes: 1 }),
+};
+
+describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
+	let sim: Sim;
+	let n8n: N8n;
+
+	beforeAll(async () => {
+		sim = await createSimulator({
+			port: 0,
+			videoSize: VIDEO_SIZE,
+			callbacks: { allowHttp: 'loopback', timeScale: 0.01 },
+			// "lost" and "forgery" callbacks never arrive; "dup" ones arrive three times.
+			callbackFaults: (record: { prompt: string }) =>
+				/lost|forgery/.test(record.prompt) ? { drop: true } : /dup/.test(record.prompt) ? { duplicate: 2 } : {},
+			// Prompts steer the simulator: "fail" fails, "slow" renders for a minute, "#n" renders in reverse order.
+			timing: (record: { prompt: string }) => {
+				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 60_000 };
+				const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
+				return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
+			},
+			outcome: (request: { prompt: string }) =>
+				/fail/.test(request.prompt)
+					? { status: 'failed', error_message: `Refused: ${request.prompt}` }
+					: { status: 'completed' },
+		});
+		n8n = await startN8n({
+			runtime,
+			label: 'wait',
+			credentials: [credentialFixture(sim.url)],
+			workflows: Object.values(WF),
+		});
+		timeoutRun.executionId = await start(WF.timeout, ['lost video #1', 'lost video #2']);
+	}, SETUP_TIMEOUT_MS);
+
+	const timeoutRun = { executionId: '' };
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+	}, 60_000);
+
+	async function untilWaiting(executionId: string) {
+		for (let i = 0; i < 100; i++) {
+			if ((await n8n.execution(executionId, { includeData: false })).status === 'waiting') return;
+			await sleep(100);
+		}
+		throw new Error(`execution ${executionId} never started waiting`);
+	}
+
+	async function start(workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> }, prompts: string[]) {
+		const before = new Set((await n8n.executions({ workflowId: workflow.id })).map((e) => e.id));
+		const path = String(workflow.nodes[0].parameters.path);
+		const res = await n8n.http('POST', n8n.webhookUrl(path), { body: { prompts } });
+		expect(res.status).toBe(200);
+		const waiting = await n8n.waitForExecution((e) => !before.has(e.id), 30_000, {
+			workflowId: workflow.id,
+			includeData: false,
+		});
+		return String(waiting.id);
+	}
+
+	async function finished(executionId: string, timeoutMs = 60_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const execution = await n8n.execution(executionId);
+			if (execution.status !== 'waiting' && execution.status !== 'running' && execution.status !== 'new') {
+				return execution;
+			}
+			if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${execution.status}`);
+			await sleep(250);
+		}
+	}
+
+	test('one item: the run waits in the database, then resumes once with the downloaded video', async () => {
+		const executionId = await start(WF.basic, ['a paper boat in the rain']);
+		await untilWaiting(executionId);
+		const generation = await sim.waitFor(() => sim.generations().find((g: any) => g.prompt === 'a paper boat in the rain'), 10_000);
+		const waiting = await n8n.execution(executionId, { includeData: false });
+		expect(waiting.status).toBe('waiting'); // parked in the database: no worker is held while it waits
+		expect(new URL(generation.callback_url).pathname).toBe(`/webhook-waiting/${executionId}/runblob-callback`);
+
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		const [item] = nodeOutput(execution, 'RunBlob');
+		expect(item.json).toMatchObject({
+			generation_id: generation.generation_id,
+			status: 'completed',
+			prompt: 'a paper boat in the rain',
+			price: '0.1200',
+		});
+		expect(item.binary.data.mimeType).toBe('video/mp4');
+		const file = binaryFile(n8n.userFolder, item.binary.data.id);
+		expect(await sha256File(file)).toBe(await videoSha256(generation.generation_id, VIDEO_SIZE));
+		expect(nodeOutput(execution, 'Done')).toHaveLength(1);
+		const deliveries = sim.deliveries.filter((d: any) => d.generation_id === generation.generation_id);
+		expect(deliveries.filter((d: any) => d.ok)).toHaveLength(1);
+	}, 90_000);
+
+	test('five items, mixed results, callbacks out of order and duplicated: one resume, five items in input order', async () => {
+		const prompts = ['dup clip #1', 'dup clip #2 fail', 'dup clip #3', 'dup clip #4 fail', 'dup clip #5'];
+		const executionId = await start(WF.basic, prompts);
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+
+		const items = nodeOutput(execution, 'RunBlob');
+		expect(items.map((item: any) => item.json.prompt)).toEqual(prompts);
+		expect(items.map((item: any) => item.json.status)).toEqual(['completed', 'failed', 'completed', 'failed', 'completed']);
+		expect(items.map((item: any) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(items[1].json.error_message).toBe('Refused: dup clip #2 fail');
+		expect(items[1].binary).toBeUndefined();
+		for (const item of items.filter((i: any) => i.json.status === 'completed')) {
+			const file = binaryFile(n8n.userFolder, item.binary.data.id);
+			expect(await sha256File(file)).toBe(await videoSha256(item.json.generation_id, VIDEO_SIZE));
+		}
+		expect(nodeOutput(execution, 'Done')).toHaveLength(5);
+
+		// RunBlob really did finish them in reverse order and delivered every callback several times.
+		const ids = items.map((item: any) => item.json.generation_id);
+		const firstDelivery = ids.map((id: string) => Math.min(...sim.deliveries.filter((d: any) => d.generation_id === id).map((d: any) => d.startedAt)));
+		expect([...firstDelivery].sort((a, b) => b - a)).toEqual(firstDelivery);
+		// Early callbacks were acknowledged, so RunBlob's duplicates of them arrived too (later ones get n8n's 409).
+		expect(sim.deliveries.filter((d: any) => ids.includes(d.generation_id) && d.duplicate).length).toBeGreaterThanOrEqual(4);
+		// Exactly one resume: the run data holds one RunBlob run and one Done run.
+		expect(execution.data.resultData.runData.RunBlob).toHaveLength(1);
+		expect(execution.data.resultData.runData.Done).toHaveLength(1);
+	}, 120_000);
+
+	test('a forged callback is refused and leaves the run waiting; the genuine one resumes it', async () => {
+		const executionId = await start(WF.basic, ['forgery target']);
+		await untilWaiting(executionId);
+		const generation = await sim.waitFor(() => sim.generations().find((g: any) => g.prompt === 'forgery target'), 10_000);
+		const callbackUrl = new URL(generation.callback_url);
+		const payload = {
+			generation_id: generation.generation_id,
+			status: 'completed',
+			prompt: 'forgery target',
+			video_url: `${sim.cdnUrl}/videos/evil.mp4`,
+			created_at: '2026-11-26T10:00:00.000000',
+			completed_at: '2026-11-26T10:05:00.000000',
+		};
+		const forged = new URL(callbackUrl);
+		forged.searchParams.set('rb_sig', 'AAAA' + forged.searchParams.get('rb_sig')!.slice(4));
+		const unsigned = new URL(callbackUrl);
+		unsigned.searchParams.delete('rb_sig');
+		unsigned.searchParams.delete('rb_ts');
+		for (const url of [forged, unsigned]) {
+			const res = await n8n.http('POST', url.toString(), { body: payload });
+			expect(res.status).toBe(401);
+		}
+		const garbage = await n8n.http('POST', callbackUrl.toString(), { body: { generation_id: 'nope', status: 'done' } });
+		expect(garbage.status).toBe(400);
+		await sleep(500);
+		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
+
+		await sim.waitFor(() => sim.get(generation.generation_id)?.status === 'completed', 10_000);
+		const genuine = await n8n.http('POST', callbackUrl.toString(), { body: sim.get(generation.generation_id).callback_payload });
+		expect(genuine.status).toBe(200);
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution, 'RunBlob')[0].json.video_url).toBe(sim.get(generation.generation_id).video_url);
+	}, 90_000);
+
+	test('n8n restarts while the run waits; the callback then completes it', async () => {
+		const executionId = await start(WF.basic, ['slow render across a restart']);
+		await untilWaiting(executionId);
+		const generation = await sim.waitFor(() => sim.generations().find((g: any) => g.prompt === 'slow render across a restart'), 10_000);
+		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
+		await n8n.restart();
+		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
+		sim.finish(generation.generation_id, { status: 'completed' });
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution, 'RunBlob')[0].json).toMatchObject({ generation_id: generation.generation_id, status: 'completed' });
+	}, 120_000);
+
+	test('On Failed Generation = Stop Before the Next Node: no items go on, the failure is recorded', async () => {
+		const executionId = await start(WF.stop, ['ok #1', 'broken #2 fail']);
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution, 'RunBlob')).toEqual([]);
+		expect(execution.data.resultData.runData.Done).toBeUndefined();
+		expect(execution.data.resultData.runData.Start).toHaveLength(1); // the run's history is intact
+		const failedId = sim.generations().find((g: any) => g.prompt === 'broken #2 fail').generation_id;
+		expect(n8n.logs()).toContain(`generations failed, stopping: ${failedId} (Refused: broken #2 fail)`);
+	}, 90_000);
+
+	test('a lost callback ends in the timeout outcome that names every generation', async () => {
+		// Started in beforeAll so n8n's wait timer (it looks every 60 s) runs while the other scenarios do.
+		const execution = await finished(timeoutRun.executionId, 200_000);
+		expect(execution.status).toBe('success');
+		const items = nodeOutput(execution, 'RunBlob');
+		const ids = sim.generations().filter((g: any) => /lost/.test(g.prompt)).map((g: any) => g.generation_id).reverse();
+		expect(items.map((item: any) => item.json.generation_id)).toEqual(ids);
+		for (const item of items) {
+			expect(item.json).toMatchObject({ status: 'timed_out', last_known_status: 'pending' });
+			expect(item.json.error_message).toContain(item.json.generation_id);
+		}
+		expect(items.map((item: any) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(nodeOutput(execution, 'Done')).toHaveLength(2);
+	}, 210_000);
+});
