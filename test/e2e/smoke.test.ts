@@ -39,6 +39,7 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 			credentials: [
 				credential('smokeCredGood001', 'RunBlob (valid key)', GOOD_KEY),
 				credential('smokeCredWrong01', 'RunBlob (wrong key)', 'sk-sim-wrong-key'),
+				{ ...credential('smokeCredNoHost1', 'RunBlob (unreachable)', GOOD_KEY), data: { apiKey: GOOD_KEY, baseUrl: 'http://127.0.0.1:9' } },
 			],
 		});
 	}, SETUP_TIMEOUT_MS);
@@ -112,7 +113,10 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 		async () => {
 			const result = await testCredential('smokeCredGood001');
 			expect(result).toEqual(expect.objectContaining({ status: 'OK' }));
-			expect(sim!.requests.some((r) => r.path.startsWith('/v1/') && r.status === 200)).toBe(true);
+			// The test reads a generation that cannot exist: 404 "Generation not found" proves the key was accepted.
+			const probe = sim!.requests.filter((r) => r.path === '/v1/sora/generations/00000000-0000-0000-0000-000000000000/');
+			expect(probe.length).toBeGreaterThan(0);
+			expect(probe.every((r) => r.authorization && r.status === 404)).toBe(true);
 		},
 		TEST_TIMEOUT_MS,
 	);
@@ -123,6 +127,17 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 			const result = await testCredential('smokeCredWrong01');
 			expect(result.status).toBe('Error');
 			expect(result.message).toContain('RunBlob rejected the API key');
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	test(
+		'credential test tells an unreachable Base URL from a rejected key',
+		async () => {
+			const result = await testCredential('smokeCredNoHost1');
+			expect(result.status).toBe('Error');
+			expect(result.message).not.toContain('RunBlob rejected the API key');
+			expect(result.message).toMatch(/ECONNREFUSED|connect/i);
 		},
 		TEST_TIMEOUT_MS,
 	);
