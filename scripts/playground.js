@@ -257,7 +257,28 @@ async function ensureExamples(session, credentialId) {
 			continue;
 		}
 		step(`imported example "${wf.name}" (examples/${file})`);
+		// A trigger only listens on its production URL while its workflow is active.
+		if ((wf.nodes || []).some((node) => node.type === 'n8n-nodes-runblob.runBlobTrigger')) {
+			await activate(session, id, wf.name);
+		}
 	}
+}
+
+/** Activates a workflow through the public API (the same call on every supported n8n), with a throwaway API key. */
+async function activate(session, id, name) {
+	const scopes = await rest(session, 'GET', '/api-keys/scopes');
+	const key = await rest(session, 'POST', '/api-keys', {
+		label: `playground-${Date.now()}`,
+		expiresAt: null,
+		scopes: scopes.json?.data,
+	});
+	const apiKey = key.json?.data?.rawApiKey;
+	const res = apiKey
+		? await harness.httpRequest('POST', `${BASE_URL}/api/v1/workflows/${id}/activate`, {
+				headers: { 'x-n8n-api-key': apiKey },
+			})
+		: key;
+	step(res.status === 200 ? `activated "${name}"` : `could not activate "${name}" (HTTP ${res.status}); activate it in the editor`);
 }
 
 function banner(session, runtime, env) {
@@ -277,7 +298,7 @@ function banner(session, runtime, env) {
 		` Data        ${path.relative(REPO_ROOT, DIR) || DIR}/ (delete it to start from scratch)`,
 		` Log         ${path.relative(REPO_ROOT, LOG_FILE)}`,
 		'',
-		' Try it: open "RunBlob: generate a video and download it" → Execute workflow.',
+		' Try it: open "RunBlob: generate a video and wait for it" → Execute workflow.',
 		'',
 		' Real RunBlob: open Credentials → "RunBlob (local simulator)" (or add a new RunBlob API credential),',
 		'   set API Key to your key and Base URL to https://platform.runblob.io.',
