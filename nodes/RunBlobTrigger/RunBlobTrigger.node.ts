@@ -9,19 +9,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { Rejection } from '../shared/callbackContract';
 import {
-	MAX_CALLBACK_BYTES,
-	isJsonContentType,
-	isLoopbackUrl,
 	normaliseGeneration,
-	parseCallbackPayload,
+	readCallbackRequest,
+	respond,
 	verifyCallbackSignature,
 } from '../shared/callbackContract';
 import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
-import { apiRequest, getSettings, openVideoStream } from '../shared/transport';
+import { getGeneration, getSettings, openVideoStream } from '../shared/transport';
 import { claim, release } from './dedupe';
-
-type Reply = { status: number; body: IDataObject };
 
 export class RunBlobTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -134,11 +131,6 @@ export class RunBlobTrigger implements INodeType {
 	}
 }
 
-function reply(ctx: IWebhookFunctions, { status, body }: Reply): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
 /** Never throws: every bad request gets a 4xx and starts nothing (a throw would make n8n start a failed execution). */
 async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
@@ -150,7 +142,7 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 		const { ranges, invalid } = parseAllowlist(allowlistText);
 		const clientIp = String(req.ip ?? req.socket?.remoteAddress ?? '');
 		if (invalid.length > 0 || !ipInRanges(clientIp, ranges)) {
-			return reply(this, { status: 403, body: { error: 'IP address is not allowed to call this trigger' } });
+			return respond(this, { status: 403, body: { error: 'IP address is not allowed to call this trigger' } });
 		}
 	}
 
@@ -163,28 +155,19 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 			Date.now(),
 		);
 		if (!check.valid) {
-			return reply(this, { status: 401, body: { error: `Invalid RunBlob callback signature (${check.reason})` } });
+			return respond(this, { status: 401, body: { error: `Invalid RunBlob callback signature (${check.reason})` } });
 		}
 	}
 
 	// 3. Shape.
-	const rawLength = (req as { rawBody?: Buffer }).rawBody?.length ?? Number(req.headers['content-length'] ?? 0);
-	if (rawLength > MAX_CALLBACK_BYTES) {
-		return reply(this, { status: 413, body: { error: `Callback body larger than ${MAX_CALLBACK_BYTES} bytes` } });
-	}
-	if (!isJsonContentType(req.headers['content-type'])) {
-		return reply(this, { status: 415, body: { error: 'Callback must be JSON (Content-Type: application/json)' } });
-	}
-	const parsed = parseCallbackPayload(this.getBodyData(), { allowHttpVideoUrl: isLoopbackUrl(settings.baseUrl) });
-	if (!parsed.ok) {
-		return reply(this, { status: 400, body: { error: 'Not a valid RunBlob callback', details: parsed.errors } });
-	}
-	const payload = parsed.payload;
+	const request = readCallbackRequest(this, settings.baseUrl);
+	if (!request.ok) return respond(this, request.rejection);
+	const payload = request.payload;
 
 	// 4. Events the user did not select are acknowledged, so RunBlob stops retrying them.
 	const events = this.getNodeParameter('events', []) as string[];
 	if (!events.includes(payload.status)) {
-		return reply(this, { status: 200, body: { received: true, ignored: `event "${payload.status}" not selected` } });
+		return respond(this, { status: 200, body: { received: true, ignored: `event "${payload.status}" not selected` } });
 	}
 
 	// 5. Exactly once per generation and outcome.
@@ -192,7 +175,7 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
 	const key = `${payload.generation_id}:${payload.status}`;
 	if (!claim(scope, key)) {
-		return reply(this, { status: 200, body: { received: true, duplicate: true } });
+		return respond(this, { status: 200, body: { received: true, duplicate: true } });
 	}
 
 	// 6. Optionally trust RunBlob's own record over the body.
@@ -201,7 +184,7 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 		const verified = await verifyWithApi(this, settings.baseUrl, payload);
 		if ('reply' in verified) {
 			release(scope, key);
-			return reply(this, verified.reply);
+			return respond(this, verified.reply);
 		}
 		source = verified.record;
 	}
@@ -229,14 +212,10 @@ async function verifyWithApi(
 	ctx: IWebhookFunctions,
 	baseUrl: string,
 	payload: { generation_id: string; status: string; video_url?: string | null },
-): Promise<{ record: Record<string, unknown> } | { reply: Reply }> {
+): Promise<{ record: Record<string, unknown> } | { reply: Rejection }> {
 	let record: Record<string, unknown>;
 	try {
-		record = await apiRequest(ctx, baseUrl, {
-			method: 'GET',
-			path: `/v1/sora/generations/${payload.generation_id}/`,
-			generationId: payload.generation_id,
-		});
+		record = await getGeneration(ctx, baseUrl, payload.generation_id);
 	} catch (error) {
 		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
 		if (httpCode === 404) {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'crypto';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { z } from 'zod';
 
 /**
@@ -146,6 +147,41 @@ export function parseCallbackPayload(body: unknown, options: { allowHttpVideoUrl
 		ok: false,
 		errors: result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`),
 	};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading a callback request, the same way at the trigger and at a waiting run's resume URL
+
+export interface Rejection {
+	status: number;
+	body: IDataObject;
+}
+
+export type CallbackRequestResult = { ok: true; payload: CallbackPayload } | { ok: false; rejection: Rejection };
+
+/** Size, content type and payload checks, in that order; `baseUrl` decides whether the local-simulator rule applies. */
+export function readCallbackRequest(ctx: IWebhookFunctions, baseUrl: string): CallbackRequestResult {
+	const req = ctx.getRequestObject();
+	const rawLength = (req as { rawBody?: Buffer }).rawBody?.length ?? Number(req.headers['content-length'] ?? 0);
+	if (rawLength > MAX_CALLBACK_BYTES) {
+		return reject(413, `Callback body larger than ${MAX_CALLBACK_BYTES} bytes`);
+	}
+	if (!isJsonContentType(req.headers['content-type'])) {
+		return reject(415, 'Callback must be JSON (Content-Type: application/json)');
+	}
+	const parsed = parseCallbackPayload(ctx.getBodyData(), { allowHttpVideoUrl: isLoopbackUrl(baseUrl) });
+	if (!parsed.ok) return reject(400, 'Not a valid RunBlob callback', parsed.errors);
+	return { ok: true, payload: parsed.payload };
+}
+
+function reject(status: number, error: string, details?: string[]): CallbackRequestResult {
+	return { ok: false, rejection: { status, body: details ? { error, details } : { error } } };
+}
+
+/** Answers the callback directly and tells n8n not to start or resume anything. */
+export function respond(ctx: IWebhookFunctions, { status, body }: Rejection): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -125,6 +125,21 @@ export async function apiRequest<T = IDataObject>(
 	}
 }
 
+/** RunBlob's status read of one generation (note the trailing slash RunBlob's Sora paths use). */
+export async function getGeneration(
+	ctx: RunBlobContext,
+	baseUrl: string,
+	generationId: string,
+	itemIndex?: number,
+): Promise<IDataObject> {
+	return await apiRequest<IDataObject>(ctx, baseUrl, {
+		method: 'GET',
+		path: `/v1/sora/generations/${generationId}/`,
+		generationId,
+		itemIndex,
+	});
+}
+
 export function backoffMs(attempt: number): number {
 	return Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
 }

@@ -166,7 +166,7 @@ describe('forged callbacks leave the run waiting', () => {
 		[
 			'oversized body',
 			413,
-			/too large/,
+			/larger than 65536 bytes/,
 			() => jsonRequest({ ...callbackOf(ids[0]), prompt: 'x'.repeat(70_000) }),
 		],
 	];

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** Helpers shared by the Video operations. */
@@ -64,4 +64,39 @@ export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 		return new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex, message: error.message });
 	}
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+export const generationIdProperty: INodeProperties = {
+	displayName: 'Generation ID',
+	name: 'generationId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
+	description: 'The generation_id returned by Generate',
+};
+
+/**
+ * The per-item loop of the read operations: each input item yields its output items, paired by the callback; a
+ * failure becomes an error item (Continue On Fail) naming the generation the callback was working on, or is thrown.
+ */
+export async function runPerItem(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: (itemIndex: number, current: { generationId?: string }) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const results: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const current: { generationId?: string } = {};
+		try {
+			results.push(...(await run(i, current)));
+		} catch (error) {
+			if (ctx.continueOnFail()) {
+				results.push(errorItem(error as Error, i, current.generationId));
+				continue;
+			}
+			throw asNodeError(ctx, error, i);
+		}
+	}
+	return [results];
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { apiRequest, getSettings, openVideoStream } from '../../../shared/transport';
-import { asNodeError, cleanGenerationId, errorItem } from './common';
+import { getGeneration, getSettings, openVideoStream } from '../../../shared/transport';
+import { cleanGenerationId, generationIdProperty, runPerItem } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -15,15 +15,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'generationId',
 	},
-	{
-		displayName: 'Generation ID',
-		name: 'generationId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
-		displayOptions: { show: { source: ['generationId'] } },
-	},
+	{ ...generationIdProperty, displayOptions: { show: { source: ['generationId'] } } },
 	{
 		displayName: 'Video URL',
 		name: 'videoUrl',
@@ -55,62 +47,43 @@ export const description = updateDisplayOptions({ show: { resource: ['video'], o
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
-	const results: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		let generationId: string | undefined;
-		try {
-			const source = this.getNodeParameter('source', i) as string;
-			let url: string;
-			const json: IDataObject = {};
-			if (source === 'url') {
-				url = String(this.getNodeParameter('videoUrl', i)).trim();
-				if (!/^https?:\/\/\S+$/i.test(url)) {
-					throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, { itemIndex: i });
-				}
-			} else {
-				generationId = cleanGenerationId(this, this.getNodeParameter('generationId', i), i);
-				const status = await apiRequest<IDataObject>(this, baseUrl, {
-					method: 'GET',
-					path: `/v1/sora/generations/${generationId}/`,
-					generationId,
-					itemIndex: i,
-				});
-				if (status.status !== 'completed' || typeof status.video_url !== 'string') {
-					throw new NodeOperationError(
-						this.getNode(),
-						`Generation ${generationId} has no video yet (status: ${String(status.status)})`,
-						{
-							itemIndex: i,
-							description:
-								status.status === 'failed'
-									? `RunBlob says: ${String(status.error_message ?? 'failed')}`
-									: 'Try again when it is completed, or use Generate with "Wait for Video".',
-						},
-					);
-				}
-				url = status.video_url;
-				Object.assign(json, status);
+	return await runPerItem(this, items, async (i, current) => {
+		const source = this.getNodeParameter('source', i) as string;
+		let url: string;
+		const json: IDataObject = {};
+		if (source === 'url') {
+			url = String(this.getNodeParameter('videoUrl', i)).trim();
+			if (!/^https?:\/\/\S+$/i.test(url)) {
+				throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, { itemIndex: i });
 			}
-			const fileName =
-				(this.getNodeParameter('fileName', i, '') as string) ||
-				(generationId ? `${generationId}.mp4` : fileNameFromUrl(url));
-			const property = this.getNodeParameter('binaryPropertyName', i) as string;
-			const video = await openVideoStream(this, baseUrl, url, { generationId, itemIndex: i });
-			const binary = await this.helpers.prepareBinaryData(video.body, fileName, video.contentType || 'video/mp4');
-			results.push({
-				json: { ...json, video_url: url, file_name: fileName },
-				binary: { [property]: binary },
-				pairedItem: { item: i },
-			});
-		} catch (error) {
-			if (this.continueOnFail()) {
-				results.push(errorItem(error as Error, i, generationId));
-				continue;
+		} else {
+			const generationId = cleanGenerationId(this, this.getNodeParameter('generationId', i), i);
+			current.generationId = generationId;
+			const status = await getGeneration(this, baseUrl, generationId, i);
+			if (status.status !== 'completed' || typeof status.video_url !== 'string') {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Generation ${generationId} has no video yet (status: ${String(status.status)})`,
+					{
+						itemIndex: i,
+						description:
+							status.status === 'failed'
+								? `RunBlob says: ${String(status.error_message ?? 'failed')}`
+								: 'Try again when it is completed, or use Generate with "Wait for Video".',
+					},
+				);
 			}
-			throw asNodeError(this, error, i);
+			url = status.video_url;
+			Object.assign(json, status);
 		}
-	}
-	return [results];
+		const fileName =
+			(this.getNodeParameter('fileName', i, '') as string) ||
+			(current.generationId ? `${current.generationId}.mp4` : fileNameFromUrl(url));
+		const property = this.getNodeParameter('binaryPropertyName', i) as string;
+		const video = await openVideoStream(this, baseUrl, url, { generationId: current.generationId, itemIndex: i });
+		const binary = await this.helpers.prepareBinaryData(video.body, fileName, video.contentType || 'video/mp4');
+		return [{ json: { ...json, video_url: url, file_name: fileName }, binary: { [property]: binary }, pairedItem: { item: i } }];
+	});
 }
 
 function fileNameFromUrl(url: string): string {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { apiRequest, getSettings } from '../../../shared/transport';
-import { asNodeError, errorItem } from './common';
+import { runPerItem } from './common';
 import { withDerivedFields } from './get.operation';
 
 /** RunBlob's maximum page size. */
@@ -39,34 +39,24 @@ export const description = updateDisplayOptions({ show: { resource: ['video'], o
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
-	const results: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-			const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
-			let offset = this.getNodeParameter('offset', i, 0) as number;
-			const page: IDataObject[] = [];
-			while (page.length < limit) {
-				const size = Math.min(PAGE_SIZE, limit - page.length);
-				const batch = await apiRequest<IDataObject[]>(this, baseUrl, {
-					method: 'GET',
-					path: '/v1/sora/generations',
-					qs: { limit: size, offset },
-					itemIndex: i,
-				});
-				const list = Array.isArray(batch) ? batch : [];
-				page.push(...list);
-				offset += list.length;
-				if (list.length < size) break;
-			}
-			for (const generation of page) results.push({ json: withDerivedFields(generation), pairedItem: { item: i } });
-		} catch (error) {
-			if (this.continueOnFail()) {
-				results.push(errorItem(error as Error, i));
-				continue;
-			}
-			throw asNodeError(this, error, i);
+	return await runPerItem(this, items, async (i) => {
+		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
+		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
+		let offset = this.getNodeParameter('offset', i, 0) as number;
+		const page: IDataObject[] = [];
+		while (page.length < limit) {
+			const size = Math.min(PAGE_SIZE, limit - page.length);
+			const batch = await apiRequest<IDataObject[]>(this, baseUrl, {
+				method: 'GET',
+				path: '/v1/sora/generations',
+				qs: { limit: size, offset },
+				itemIndex: i,
+			});
+			const list = Array.isArray(batch) ? batch : [];
+			page.push(...list);
+			offset += list.length;
+			if (list.length < size) break;
 		}
-	}
-	return [results];
+		return page.map((generation) => ({ json: withDerivedFields(generation), pairedItem: { item: i } }));
+	});
 }

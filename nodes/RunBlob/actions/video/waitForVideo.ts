@@ -11,18 +11,16 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CallbackPayload } from '../../../shared/callbackContract';
 import {
-	MAX_CALLBACK_BYTES,
 	callbackUrlProblem,
-	isJsonContentType,
-	isLoopbackUrl,
 	isTerminalStatus,
 	normaliseGeneration,
-	parseCallbackPayload,
+	readCallbackRequest,
+	respond,
 	signCallbackUrl,
 	verifyCallbackSignature,
 } from '../../../shared/callbackContract';
 import type { RunBlobSettings } from '../../../shared/transport';
-import { apiRequest, getSettings, networkErrorCode, openVideoStream } from '../../../shared/transport';
+import { getGeneration, getSettings, networkErrorCode, openVideoStream } from '../../../shared/transport';
 
 /**
  * "Wait for Video": the execution is parked in n8n's database (putExecutionToWait — no worker held, no polling) and
@@ -178,13 +176,6 @@ function pendingItem(item: INodeExecutionData, minutes: number): INodeExecutionD
 // ---------------------------------------------------------------------------------------------------------------
 // Resuming
 
-type Reply = { status: number; body: IDataObject };
-
-function reply(ctx: IWebhookFunctions, { status, body }: Reply): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
 /** Reads back the pending items stored when the execution started waiting. */
 function readPendingItems(ctx: IWebhookFunctions): INodeExecutionData[] {
 	const raw = ctx.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0);
@@ -204,30 +195,21 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		null,
 	);
 	if (!signature.valid) {
-		return reply(this, {
+		return respond(this, {
 			status: 401,
 			body: { error: `Invalid RunBlob callback signature (${signature.reason}); the execution keeps waiting` },
 		});
 	}
 
 	// 2. A well-formed RunBlob callback.
-	const rawLength = (req as { rawBody?: Buffer }).rawBody?.length ?? 0;
-	if (rawLength > MAX_CALLBACK_BYTES) {
-		return reply(this, { status: 413, body: { error: 'Callback body too large' } });
-	}
-	if (!isJsonContentType(req.headers['content-type'])) {
-		return reply(this, { status: 415, body: { error: 'Callback must be JSON (Content-Type: application/json)' } });
-	}
-	const parsed = parseCallbackPayload(this.getBodyData(), { allowHttpVideoUrl: isLoopbackUrl(settings.baseUrl) });
-	if (!parsed.ok) {
-		return reply(this, { status: 400, body: { error: 'Not a valid RunBlob callback', details: parsed.errors } });
-	}
-	const payload = parsed.payload;
+	const request = readCallbackRequest(this, settings.baseUrl);
+	if (!request.ok) return respond(this, request.rejection);
+	const payload = request.payload;
 
 	const pending = readPendingItems(this);
 	const waited = pending.filter((item) => item.json.status === 'timed_out' && item.json.generation_id);
 	if (!waited.some((item) => item.json.generation_id === payload.generation_id)) {
-		return reply(this, {
+		return respond(this, {
 			status: 409,
 			body: { error: `Generation ${payload.generation_id} does not belong to this execution` },
 		});
@@ -240,20 +222,16 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		if (known.has(id)) continue;
 		let status: Record<string, unknown>;
 		try {
-			status = await apiRequest(this, settings.baseUrl, {
-				method: 'GET',
-				path: `/v1/sora/generations/${id}/`,
-				generationId: id,
-			});
+			status = await getGeneration(this, settings.baseUrl, id);
 		} catch (error) {
 			// RunBlob will retry the callback; answering 5xx keeps the execution waiting until it can be checked.
-			return reply(this, {
+			return respond(this, {
 				status: 503,
 				body: { error: `Could not check generation ${id} with RunBlob: ${(error as Error).message}` },
 			});
 		}
 		if (!isTerminalStatus(status.status)) {
-			return reply(this, {
+			return respond(this, {
 				status: 200,
 				body: { received: true, resumed: false, waiting_for: id, message: 'Other generations are still rendering' },
 			});
