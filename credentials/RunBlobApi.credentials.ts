@@ -39,7 +39,7 @@ export class RunBlobApi implements ICredentialType {
 			type: 'string',
 			default: 'https://platform.runblob.io',
 			description:
-				'Where RunBlob\'s API lives. Change it only for a proxy or a local RunBlob simulator.',
+				"Where RunBlob's API lives. Change it only for a proxy or a local RunBlob simulator.",
 		},
 		{
 			displayName: 'Callback Secret',
@@ -78,7 +78,11 @@ export class RunBlobApi implements ICredentialType {
 			rejectedKey('error', 'Unauthorized'),
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'detail', value: 'Not Found', message: 'No RunBlob API at this Base URL. Check the Base URL.' },
+				properties: {
+					key: 'detail',
+					value: 'Not Found',
+					message: 'No RunBlob API at this Base URL. Check the Base URL.',
+				},
 			},
 		],
 	};

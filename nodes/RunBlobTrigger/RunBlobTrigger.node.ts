@@ -28,7 +28,8 @@ export class RunBlobTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
-		description: "Starts the workflow when RunBlob reports a finished or failed video (RunBlob's callback_url)",
+		description:
+			"Starts the workflow when RunBlob reports a finished or failed video (RunBlob's callback_url)",
 		defaults: { name: 'RunBlob Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -59,7 +60,8 @@ export class RunBlobTrigger implements INodeType {
 					{ name: 'Video Failed', value: 'failed' },
 				],
 				default: ['completed', 'failed'],
-				description: 'Which outcomes start the workflow; other callbacks are acknowledged without an execution',
+				description:
+					'Which outcomes start the workflow; other callbacks are acknowledged without an execution',
 			},
 			{
 				displayName: 'Options',
@@ -142,7 +144,10 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 		const { ranges, invalid } = parseAllowlist(allowlistText);
 		const clientIp = String(req.ip ?? req.socket?.remoteAddress ?? '');
 		if (invalid.length > 0 || !ipInRanges(clientIp, ranges)) {
-			return respond(this, { status: 403, body: { error: 'IP address is not allowed to call this trigger' } });
+			return respond(this, {
+				status: 403,
+				body: { error: 'IP address is not allowed to call this trigger' },
+			});
 		}
 	}
 
@@ -155,7 +160,10 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 			Date.now(),
 		);
 		if (!check.valid) {
-			return respond(this, { status: 401, body: { error: `Invalid RunBlob callback signature (${check.reason})` } });
+			return respond(this, {
+				status: 401,
+				body: { error: `Invalid RunBlob callback signature (${check.reason})` },
+			});
 		}
 	}
 
@@ -167,7 +175,10 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 	// 4. Events the user did not select are acknowledged, so RunBlob stops retrying them.
 	const events = this.getNodeParameter('events', []) as string[];
 	if (!events.includes(payload.status)) {
-		return respond(this, { status: 200, body: { received: true, ignored: `event "${payload.status}" not selected` } });
+		return respond(this, {
+			status: 200,
+			body: { received: true, ignored: `event "${payload.status}" not selected` },
+		});
 	}
 
 	// 5. Exactly once per generation and outcome.
@@ -190,7 +201,11 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 
 	const item: INodeExecutionData = { json: normaliseGeneration(source) };
-	if (options.downloadVideo === true && item.json.status === 'completed' && typeof item.json.video_url === 'string') {
+	if (
+		options.downloadVideo === true &&
+		item.json.status === 'completed' &&
+		typeof item.json.video_url === 'string'
+	) {
 		// Answer RunBlob first: a download can outlast its 30 s timeout and would otherwise trigger retries.
 		this.getResponseObject().status(200).json({ received: true });
 		const property = String(options.binaryPropertyName || 'data');
@@ -199,7 +214,9 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 				generationId: payload.generation_id,
 			});
 			const fileName = `${payload.generation_id}.mp4`;
-			item.binary = { [property]: await this.helpers.prepareBinaryData(video.body, fileName, video.contentType) };
+			item.binary = {
+				[property]: await this.helpers.prepareBinaryData(video.body, fileName, video.contentType),
+			};
 		} catch (error) {
 			item.json.download_error = (error as Error).message;
 		}
@@ -219,11 +236,19 @@ async function verifyWithApi(
 	} catch (error) {
 		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
 		if (httpCode === 404) {
-			return { reply: { status: 400, body: { error: `RunBlob has no generation ${payload.generation_id}` } } };
+			return {
+				reply: {
+					status: 400,
+					body: { error: `RunBlob has no generation ${payload.generation_id}` },
+				},
+			};
 		}
 		// RunBlob unreachable or failing: 503 makes RunBlob retry later instead of losing the callback.
 		return {
-			reply: { status: 503, body: { error: `Could not verify the callback with RunBlob: ${(error as Error).message}` } },
+			reply: {
+				status: 503,
+				body: { error: `Could not verify the callback with RunBlob: ${(error as Error).message}` },
+			},
 		};
 	}
 	const mismatch =

@@ -21,7 +21,8 @@ export const SIGNATURE_QUERY = { timestamp: 'rb_ts', signature: 'rb_sig' } as co
 // ---------------------------------------------------------------------------------------------------------------
 // Time: RunBlob writes ISO-8601 with microseconds and no zone ("2025-11-24T10:00:00.000000"); we read it as UTC.
 
-const RUNBLOB_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
+const RUNBLOB_TIME =
+	/^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function parseRunBlobTime(value: unknown): Date | null {
 	if (typeof value !== 'string') return null;
@@ -73,14 +74,19 @@ export function callbackUrlProblem(url: string, baseUrl: string): string | null 
 
 /** RunBlob posts `application/json`; `+json` types are JSON too. Parameters such as charset are ignored. */
 export function isJsonContentType(header: unknown): boolean {
-	const type = String(header ?? '').split(';')[0].trim().toLowerCase();
+	const type = String(header ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
 	return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Payload schema
 
-const isoTime = z.string().refine((value) => parseRunBlobTime(value) !== null, 'must be an ISO-8601 timestamp');
+const isoTime = z
+	.string()
+	.refine((value) => parseRunBlobTime(value) !== null, 'must be an ISO-8601 timestamp');
 
 function videoUrl(allowHttp: boolean) {
 	return z
@@ -136,7 +142,10 @@ export type CallbackPayload = z.infer<(typeof schemas)['strict']>;
 export type ParseResult = { ok: true; payload: CallbackPayload } | { ok: false; errors: string[] };
 
 /** Validates a parsed JSON body against RunBlob's documented success and failure payloads. */
-export function parseCallbackPayload(body: unknown, options: { allowHttpVideoUrl?: boolean } = {}): ParseResult {
+export function parseCallbackPayload(
+	body: unknown,
+	options: { allowHttpVideoUrl?: boolean } = {},
+): ParseResult {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		return { ok: false, errors: ['body must be a JSON object'] };
 	}
@@ -145,7 +154,9 @@ export function parseCallbackPayload(body: unknown, options: { allowHttpVideoUrl
 	if (result.success) return { ok: true, payload: result.data };
 	return {
 		ok: false,
-		errors: result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`),
+		errors: result.error.issues.map(
+			(issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`,
+		),
 	};
 }
 
@@ -157,19 +168,27 @@ export interface Rejection {
 	body: IDataObject;
 }
 
-export type CallbackRequestResult = { ok: true; payload: CallbackPayload } | { ok: false; rejection: Rejection };
+export type CallbackRequestResult =
+	| { ok: true; payload: CallbackPayload }
+	| { ok: false; rejection: Rejection };
 
 /** Size, content type and payload checks, in that order; `baseUrl` decides whether the local-simulator rule applies. */
-export function readCallbackRequest(ctx: IWebhookFunctions, baseUrl: string): CallbackRequestResult {
+export function readCallbackRequest(
+	ctx: IWebhookFunctions,
+	baseUrl: string,
+): CallbackRequestResult {
 	const req = ctx.getRequestObject();
-	const rawLength = (req as { rawBody?: Buffer }).rawBody?.length ?? Number(req.headers['content-length'] ?? 0);
+	const rawLength =
+		(req as { rawBody?: Buffer }).rawBody?.length ?? Number(req.headers['content-length'] ?? 0);
 	if (rawLength > MAX_CALLBACK_BYTES) {
 		return reject(413, `Callback body larger than ${MAX_CALLBACK_BYTES} bytes`);
 	}
 	if (!isJsonContentType(req.headers['content-type'])) {
 		return reject(415, 'Callback must be JSON (Content-Type: application/json)');
 	}
-	const parsed = parseCallbackPayload(ctx.getBodyData(), { allowHttpVideoUrl: isLoopbackUrl(baseUrl) });
+	const parsed = parseCallbackPayload(ctx.getBodyData(), {
+		allowHttpVideoUrl: isLoopbackUrl(baseUrl),
+	});
 	if (!parsed.ok) return reject(400, 'Not a valid RunBlob callback', parsed.errors);
 	return { ok: true, payload: parsed.payload };
 }
@@ -212,7 +231,9 @@ export function normaliseGeneration(source: Record<string, unknown>): Normalised
 		completed_at: toIso(source.completed_at),
 		error_message: str(source.error_message),
 		render_seconds:
-			created && completed ? Math.max(0, Math.round((completed.getTime() - created.getTime()) / 100) / 10) : null,
+			created && completed
+				? Math.max(0, Math.round((completed.getTime() - created.getTime()) / 100) / 10)
+				: null,
 	};
 }
 
@@ -243,7 +264,10 @@ export function signCallbackUrl(url: string, secret: string, nowMs: number): str
 	const parsed = new URL(url);
 	const timestamp = String(Math.floor(nowMs / 1000));
 	parsed.searchParams.set(SIGNATURE_QUERY.timestamp, timestamp);
-	parsed.searchParams.set(SIGNATURE_QUERY.signature, computeSignature(secret, callbackAudience(url), timestamp));
+	parsed.searchParams.set(
+		SIGNATURE_QUERY.signature,
+		computeSignature(secret, callbackAudience(url), timestamp),
+	);
 	return parsed.toString();
 }
 
@@ -259,15 +283,22 @@ export function verifyCallbackSignature(
 ): SignatureCheck {
 	const timestamp = request.query[SIGNATURE_QUERY.timestamp];
 	const signature = request.query[SIGNATURE_QUERY.signature];
-	if (timestamp === undefined && signature === undefined) return { valid: false, reason: 'missing' };
-	if (typeof timestamp !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(timestamp)) {
+	if (timestamp === undefined && signature === undefined)
+		return { valid: false, reason: 'missing' };
+	if (
+		typeof timestamp !== 'string' ||
+		typeof signature !== 'string' ||
+		!/^\d{1,12}$/.test(timestamp)
+	) {
 		return { valid: false, reason: 'malformed' };
 	}
 	const expected = Buffer.from(computeSignature(secret, callbackAudience(request.path), timestamp));
 	const actual = Buffer.from(signature);
 	// Compare equal-length buffers only; a length mismatch still costs one comparison.
 	const matches =
-		actual.length === expected.length ? timingSafeEqual(actual, expected) : !timingSafeEqual(expected, expected);
+		actual.length === expected.length
+			? timingSafeEqual(actual, expected)
+			: !timingSafeEqual(expected, expected);
 	if (!matches) return { valid: false, reason: 'mismatch' };
 	const ageSeconds = nowMs / 1000 - Number(timestamp);
 	if (maxAgeSeconds !== null && (ageSeconds > maxAgeSeconds || ageSeconds < -300)) {

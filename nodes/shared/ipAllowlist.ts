@@ -48,7 +48,10 @@ function parseIpv6(text: string): number[] | null {
 
 /** Parses an address; IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as the IPv4 address they carry. */
 export function parseIp(text: string): number[] | null {
-	const trimmed = text.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+	const trimmed = text
+		.trim()
+		.replace(/^\[|\]$/g, '')
+		.replace(/%.*$/, '');
 	if (!trimmed.includes(':')) return parseIpv4(trimmed);
 	const groups = parseIpv6(trimmed);
 	if (!groups) return null;

@@ -37,7 +37,8 @@ export async function getSettings(ctx: RunBlobContext): Promise<RunBlobSettings>
 		baseUrl: normaliseBaseUrl(credentials.baseUrl as string | undefined),
 		callbackSecret,
 		resumeSigningKey:
-			callbackSecret || createHmac('sha256', apiKey).update('runblob-resume-url-signing-v1').digest('base64url'),
+			callbackSecret ||
+			createHmac('sha256', apiKey).update('runblob-resume-url-signing-v1').digest('base64url'),
 	};
 }
 
@@ -55,7 +56,13 @@ export const RETRY = {
 };
 
 /** Network errors where the request never reached RunBlob, so even a create call is safe to send again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 const TRANSIENT_CODES = new Set([
 	...NOT_SENT_CODES,
 	'ECONNRESET',
@@ -148,7 +155,8 @@ export function retryAfterMs(headers: IDataObject | undefined): number | undefin
 	const value = headers?.['retry-after'];
 	if (value === undefined || value === null || value === '') return undefined;
 	const seconds = Number(value);
-	if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, RETRY.maxRetryAfterMs);
+	if (Number.isFinite(seconds) && seconds >= 0)
+		return Math.min(seconds * 1000, RETRY.maxRetryAfterMs);
 	const date = Date.parse(String(value));
 	if (Number.isNaN(date)) return undefined;
 	return Math.min(Math.max(0, date - Date.now()), RETRY.maxRetryAfterMs);
@@ -167,7 +175,11 @@ export function networkErrorCode(error: unknown): string {
 export function describeDetail(body: unknown): string {
 	if (typeof body === 'string') return body.slice(0, 500);
 	if (!body || typeof body !== 'object') return '';
-	const { detail, message, error } = body as { detail?: unknown; message?: unknown; error?: unknown };
+	const { detail, message, error } = body as {
+		detail?: unknown;
+		message?: unknown;
+		error?: unknown;
+	};
 	if (Array.isArray(detail)) return fieldErrors(detail).join('; ');
 	if (typeof detail === 'string') return detail;
 	if (typeof message === 'string') return message;
@@ -204,7 +216,8 @@ export function mapApiError(
 			break;
 		case 401:
 			message = 'RunBlob rejected the API key';
-			description = 'Check the API key in the RunBlob API credential (RunBlob dashboard → API Keys).';
+			description =
+				'Check the API key in the RunBlob API credential (RunBlob dashboard → API Keys).';
 			break;
 		case 402:
 			message = 'Not enough RunBlob credits for this generation';
@@ -233,7 +246,9 @@ export function mapApiError(
 			}
 	}
 	const errorResponse: JsonObject =
-		body && typeof body === 'object' && !Array.isArray(body) ? (body as JsonObject) : { detail: detail || null };
+		body && typeof body === 'object' && !Array.isArray(body)
+			? (body as JsonObject)
+			: { detail: detail || null };
 	const error = new NodeApiError(ctx.getNode(), errorResponse, {
 		message,
 		description,
@@ -246,7 +261,12 @@ export function mapApiError(
 	return error;
 }
 
-function connectionError(ctx: RunBlobContext, cause: Error, code: string, request: ApiRequest): NodeApiError {
+function connectionError(
+	ctx: RunBlobContext,
+	cause: Error,
+	code: string,
+	request: ApiRequest,
+): NodeApiError {
 	const suffix = generationSuffix(request.generationId);
 	const unsure = request.create && !NOT_SENT_CODES.has(code);
 	const message = `Could not reach RunBlob${code ? ` (${code})` : ''}${suffix}`;
@@ -311,7 +331,9 @@ export async function openVideoStream(
 			const length = Number(response.headers?.['content-length']);
 			return {
 				body: response.body as BinaryInput,
-				contentType: String(response.headers?.['content-type'] ?? 'video/mp4').split(';')[0].trim(),
+				contentType: String(response.headers?.['content-type'] ?? 'video/mp4')
+					.split(';')[0]
+					.trim(),
 				contentLength: Number.isFinite(length) ? length : undefined,
 			};
 		}

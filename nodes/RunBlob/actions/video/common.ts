@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** Helpers shared by the Video operations. */
@@ -20,7 +26,11 @@ export function promptProblem(prompt: unknown): string | null {
 	return null;
 }
 
-export function cleanGenerationId(ctx: IExecuteFunctions, value: unknown, itemIndex: number): string {
+export function cleanGenerationId(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): string {
 	const id = String(value ?? '').trim();
 	if (!UUID.test(id)) {
 		throw new NodeOperationError(ctx.getNode(), `"${id}" is not a RunBlob generation ID`, {
@@ -33,18 +43,30 @@ export function cleanGenerationId(ctx: IExecuteFunctions, value: unknown, itemIn
 
 /** Identifies an image by its first bytes; RunBlob accepts JPEG, PNG and WEBP only. */
 export function sniffImageType(bytes: Buffer): 'image/jpeg' | 'image/png' | 'image/webp' | null {
-	if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-	if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+	if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+		return 'image/jpeg';
+	if (
+		bytes.length >= 8 &&
+		bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+	) {
 		return 'image/png';
 	}
-	if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') {
+	if (
+		bytes.length >= 12 &&
+		bytes.toString('latin1', 0, 4) === 'RIFF' &&
+		bytes.toString('latin1', 8, 12) === 'WEBP'
+	) {
 		return 'image/webp';
 	}
 	return null;
 }
 
 /** The error item `continueOnFail` emits: paired to its input and naming the generation when there is one. */
-export function errorItem(error: Error, itemIndex: number, generationId?: string): INodeExecutionData {
+export function errorItem(
+	error: Error,
+	itemIndex: number,
+	generationId?: string,
+): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	const description = (error as { description?: unknown }).description;
 	if (typeof description === 'string' && description) json.description = description;
@@ -55,13 +77,20 @@ export function errorItem(error: Error, itemIndex: number, generationId?: string
 }
 
 /** Wraps anything thrown into an n8n error carrying the item index, so n8n shows which item failed. */
-export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context) error.context.itemIndex = itemIndex;
 		return error;
 	}
 	if (error instanceof Error && (error as { httpCode?: unknown }).httpCode !== undefined) {
-		return new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex, message: error.message });
+		return new NodeApiError(ctx.getNode(), error as unknown as JsonObject, {
+			itemIndex,
+			message: error.message,
+		});
 	}
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }

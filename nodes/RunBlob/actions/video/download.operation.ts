@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { getGeneration, getSettings, openVideoStream } from '../../../shared/transport';
@@ -43,9 +48,15 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['download'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
 	return await runPerItem(this, items, async (i, current) => {
 		const source = this.getNodeParameter('source', i) as string;
@@ -54,7 +65,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (source === 'url') {
 			url = String(this.getNodeParameter('videoUrl', i)).trim();
 			if (!/^https?:\/\/\S+$/i.test(url)) {
-				throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, { itemIndex: i });
+				throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, {
+					itemIndex: i,
+				});
 			}
 		} else {
 			const generationId = cleanGenerationId(this, this.getNodeParameter('generationId', i), i);
@@ -80,9 +93,22 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			(this.getNodeParameter('fileName', i, '') as string) ||
 			(current.generationId ? `${current.generationId}.mp4` : fileNameFromUrl(url));
 		const property = this.getNodeParameter('binaryPropertyName', i) as string;
-		const video = await openVideoStream(this, baseUrl, url, { generationId: current.generationId, itemIndex: i });
-		const binary = await this.helpers.prepareBinaryData(video.body, fileName, video.contentType || 'video/mp4');
-		return [{ json: { ...json, video_url: url, file_name: fileName }, binary: { [property]: binary }, pairedItem: { item: i } }];
+		const video = await openVideoStream(this, baseUrl, url, {
+			generationId: current.generationId,
+			itemIndex: i,
+		});
+		const binary = await this.helpers.prepareBinaryData(
+			video.body,
+			fileName,
+			video.contentType || 'video/mp4',
+		);
+		return [
+			{
+				json: { ...json, video_url: url, file_name: fileName },
+				binary: { [property]: binary },
+				pairedItem: { item: i },
+			},
+		];
 	});
 }
 

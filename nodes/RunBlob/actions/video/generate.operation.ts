@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callbackUrlProblem, signCallbackUrl } from '../../../shared/callbackContract';
@@ -58,7 +63,8 @@ const properties: INodeProperties[] = [
 			{ name: 'Binary Image From Input', value: 'binary' },
 		],
 		default: 'none',
-		description: 'Whether to animate an image (JPEG, PNG or WEBP up to 10 MB) instead of starting from text only',
+		description:
+			'Whether to animate an image (JPEG, PNG or WEBP up to 10 MB) instead of starting from text only',
 	},
 	{
 		displayName: 'Image URL',
@@ -93,12 +99,14 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Notify a RunBlob Trigger',
 				value: 'notifyTrigger',
-				description: 'Return the generation ID now; a RunBlob Trigger workflow continues when the video is ready',
+				description:
+					'Return the generation ID now; a RunBlob Trigger workflow continues when the video is ready',
 			},
 			{
 				name: 'Custom Callback URL',
 				value: 'customCallbackUrl',
-				description: 'Return the generation ID now; RunBlob calls your own HTTPS URL when the video is ready',
+				description:
+					'Return the generation ID now; RunBlob calls your own HTTPS URL when the video is ready',
 			},
 			{
 				name: "Don't Wait",
@@ -132,13 +140,20 @@ const properties: INodeProperties[] = [
 	...waitDescription,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['generate'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const settings = await getSettings(this);
 	const completion = this.getNodeParameter('completion', 0) as Completion;
 	// Wait mode: one resume URL for the whole execution, checked before anything is paid for.
-	const waitCallbackUrl = completion === 'waitForVideo' ? resumeCallbackUrl(this, settings) : undefined;
+	const waitCallbackUrl =
+		completion === 'waitForVideo' ? resumeCallbackUrl(this, settings) : undefined;
 
 	const results: INodeExecutionData[] = [];
 	const created: Array<{ item: number; id: string }> = [];
@@ -190,15 +205,23 @@ async function buildRequestBody(ctx: IExecuteFunctions, i: number): Promise<IDat
 
 	const orientation = ctx.getNodeParameter('orientation', i) as string;
 	if (!(ORIENTATIONS as readonly string[]).includes(orientation)) {
-		throw new NodeOperationError(ctx.getNode(), `Orientation must be 9:16 or 16:9, not "${orientation}"`, {
-			itemIndex: i,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Orientation must be 9:16 or 16:9, not "${orientation}"`,
+			{
+				itemIndex: i,
+			},
+		);
 	}
 	const duration = Number(ctx.getNodeParameter('duration', i));
 	if (!(DURATIONS as readonly number[]).includes(duration)) {
-		throw new NodeOperationError(ctx.getNode(), `Duration must be 10 or 15 seconds, not "${duration}"`, {
-			itemIndex: i,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Duration must be 10 or 15 seconds, not "${duration}"`,
+			{
+				itemIndex: i,
+			},
+		);
 	}
 	const body: IDataObject = { prompt, orientation, duration };
 
@@ -206,7 +229,9 @@ async function buildRequestBody(ctx: IExecuteFunctions, i: number): Promise<IDat
 	if (imageSource === 'url') {
 		const imageUrl = String(ctx.getNodeParameter('imageUrl', i)).trim();
 		if (!/^https?:\/\/\S+$/i.test(imageUrl)) {
-			throw new NodeOperationError(ctx.getNode(), `"${imageUrl}" is not an http(s) image URL`, { itemIndex: i });
+			throw new NodeOperationError(ctx.getNode(), `"${imageUrl}" is not an http(s) image URL`, {
+				itemIndex: i,
+			});
 		}
 		body.image_url = imageUrl;
 	} else if (imageSource === 'binary') {
@@ -232,7 +257,10 @@ async function readImage(ctx: IExecuteFunctions, i: number): Promise<string> {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`The image in binary field "${property}" is not a JPEG, PNG or WEBP file`,
-			{ itemIndex: i, description: `Its MIME type says ${binary.mimeType || 'nothing'}; RunBlob accepts JPEG, PNG and WEBP.` },
+			{
+				itemIndex: i,
+				description: `Its MIME type says ${binary.mimeType || 'nothing'}; RunBlob accepts JPEG, PNG and WEBP.`,
+			},
 		);
 	}
 	return bytes.toString('base64');
@@ -265,13 +293,17 @@ function callbackUrlFor(
 	const url = String(ctx.getNodeParameter(name, i)).trim();
 	const problem = callbackUrlProblem(url, settings.baseUrl);
 	if (problem) {
-		throw new NodeOperationError(ctx.getNode(), `${problem}, so RunBlob could never deliver the result`, {
-			itemIndex: i,
-			description:
-				completion === 'notifyTrigger'
-					? 'Use the RunBlob Trigger\'s Production URL from an n8n instance reachable over HTTPS (set N8N_WEBHOOK_URL to your public https:// address, or use a tunnel).'
-					: 'Give an https:// URL.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${problem}, so RunBlob could never deliver the result`,
+			{
+				itemIndex: i,
+				description:
+					completion === 'notifyTrigger'
+						? "Use the RunBlob Trigger's Production URL from an n8n instance reachable over HTTPS (set N8N_WEBHOOK_URL to your public https:// address, or use a tunnel)."
+						: 'Give an https:// URL.',
+			},
+		);
 	}
 	if (completion === 'notifyTrigger' && settings.callbackSecret) {
 		return signCallbackUrl(url, settings.callbackSecret, Date.now());

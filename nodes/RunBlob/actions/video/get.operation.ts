@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { normaliseGeneration } from '../../../shared/callbackContract';
@@ -7,9 +12,15 @@ import { cleanGenerationId, generationIdProperty, runPerItem } from './common';
 
 const properties: INodeProperties[] = [generationIdProperty];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['get'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
 	return await runPerItem(this, items, async (i, current) => {
 		current.generationId = cleanGenerationId(this, this.getNodeParameter('generationId', i), i);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { apiRequest, getSettings } from '../../../shared/transport';
@@ -35,9 +40,15 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['getMany'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
 	return await runPerItem(this, items, async (i) => {
 		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
@@ -57,6 +68,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			offset += list.length;
 			if (list.length < size) break;
 		}
-		return page.map((generation) => ({ json: withDerivedFields(generation), pairedItem: { item: i } }));
+		return page.map((generation) => ({
+			json: withDerivedFields(generation),
+			pairedItem: { item: i },
+		}));
 	});
 }

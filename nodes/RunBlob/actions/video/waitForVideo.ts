@@ -20,7 +20,12 @@ import {
 	verifyCallbackSignature,
 } from '../../../shared/callbackContract';
 import type { RunBlobSettings } from '../../../shared/transport';
-import { getGeneration, getSettings, networkErrorCode, openVideoStream } from '../../../shared/transport';
+import {
+	getGeneration,
+	getSettings,
+	networkErrorCode,
+	openVideoStream,
+} from '../../../shared/transport';
 
 /**
  * "Wait for Video": the execution is parked in n8n's database (putExecutionToWait — no worker held, no polling) and
@@ -45,7 +50,9 @@ export const resumeWebhooks: IWebhookDescription[] = [
 	},
 ];
 
-const show = { show: { resource: ['video'], operation: ['generate'], completion: ['waitForVideo'] } };
+const show = {
+	show: { resource: ['video'], operation: ['generate'], completion: ['waitForVideo'] },
+};
 
 export const DEFAULT_MAX_WAIT_MINUTES = 60;
 
@@ -55,7 +62,8 @@ export const waitDescription: INodeProperties[] = [
 		name: 'downloadVideo',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to download each finished video into a binary field (streamed, never held in memory)',
+		description:
+			'Whether to download each finished video into a binary field (streamed, never held in memory)',
 		displayOptions: show,
 	},
 	{
@@ -143,7 +151,9 @@ export async function startWaiting(
 ): Promise<INodeExecutionData[][]> {
 	const limit = this.getNodeParameter('limitWaitTime', 0, true) as boolean;
 	const minutes = Number(this.getNodeParameter('maxWaitMinutes', 0, DEFAULT_MAX_WAIT_MINUTES));
-	const pending = submitted.map((item) => (item.json.generation_id ? pendingItem(item, minutes) : item));
+	const pending = submitted.map((item) =>
+		item.json.generation_id ? pendingItem(item, minutes) : item,
+	);
 
 	// The waiting execution keeps its input slot in the database: store the pending items there (see top comment).
 	this.getExecuteData().data.main[0] = pending;
@@ -197,7 +207,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!signature.valid) {
 		return respond(this, {
 			status: 401,
-			body: { error: `Invalid RunBlob callback signature (${signature.reason}); the execution keeps waiting` },
+			body: {
+				error: `Invalid RunBlob callback signature (${signature.reason}); the execution keeps waiting`,
+			},
 		});
 	}
 
@@ -207,7 +219,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const payload = request.payload;
 
 	const pending = readPendingItems(this);
-	const waited = pending.filter((item) => item.json.status === 'timed_out' && item.json.generation_id);
+	const waited = pending.filter(
+		(item) => item.json.status === 'timed_out' && item.json.generation_id,
+	);
 	if (!waited.some((item) => item.json.generation_id === payload.generation_id)) {
 		return respond(this, {
 			status: 409,
@@ -216,7 +230,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	// 3. Is this the last one? Ask RunBlob about the others (callbacks may be lost, late or out of order).
-	const known = new Map<string, Record<string, unknown>>([[payload.generation_id, payload as CallbackPayload]]);
+	const known = new Map<string, Record<string, unknown>>([
+		[payload.generation_id, payload as CallbackPayload],
+	]);
 	for (const item of waited) {
 		const id = String(item.json.generation_id);
 		if (known.has(id)) continue;
@@ -227,13 +243,20 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			// RunBlob will retry the callback; answering 5xx keeps the execution waiting until it can be checked.
 			return respond(this, {
 				status: 503,
-				body: { error: `Could not check generation ${id} with RunBlob: ${(error as Error).message}` },
+				body: {
+					error: `Could not check generation ${id} with RunBlob: ${(error as Error).message}`,
+				},
 			});
 		}
 		if (!isTerminalStatus(status.status)) {
 			return respond(this, {
 				status: 200,
-				body: { received: true, resumed: false, waiting_for: id, message: 'Other generations are still rendering' },
+				body: {
+					received: true,
+					resumed: false,
+					waiting_for: id,
+					message: 'Other generations are still rendering',
+				},
 			});
 		}
 		known.set(id, status);
@@ -243,7 +266,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	this.getResponseObject().status(200).json({ received: true, resumed: true });
 	const onFailure = this.getNodeParameter('onFailure', 'continue') as string;
 	const download = this.getNodeParameter('downloadVideo', false) as boolean;
-	const binaryProperty = download ? (this.getNodeParameter('binaryPropertyName', 'data') as string) : '';
+	const binaryProperty = download
+		? (this.getNodeParameter('binaryPropertyName', 'data') as string)
+		: '';
 
 	const output: INodeExecutionData[] = [];
 	for (const item of pending) {
@@ -253,13 +278,22 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			output.push(item); // an error item from submission (Continue On Fail): passed on unchanged
 			continue;
 		}
-		const json: IDataObject = { ...normaliseGeneration(source), price: (item.json.price as string) ?? null };
+		const json: IDataObject = {
+			...normaliseGeneration(source),
+			price: (item.json.price as string) ?? null,
+		};
 		const result: INodeExecutionData = { json, pairedItem: item.pairedItem };
 		if (download && json.status === 'completed' && typeof json.video_url === 'string') {
 			try {
-				const video = await openVideoStream(this, settings.baseUrl, json.video_url, { generationId: id });
+				const video = await openVideoStream(this, settings.baseUrl, json.video_url, {
+					generationId: id,
+				});
 				result.binary = {
-					[binaryProperty]: await this.helpers.prepareBinaryData(video.body, `${id}.mp4`, video.contentType),
+					[binaryProperty]: await this.helpers.prepareBinaryData(
+						video.body,
+						`${id}.mp4`,
+						video.contentType,
+					),
 				};
 			} catch (error) {
 				json.download_error = `${(error as Error).message} (${networkErrorCode(error) || 'download failed'})`;
@@ -272,8 +306,12 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (onFailure === 'stop' && failed.length > 0) {
 		// n8n cannot fail a run from a resume callback (a throw here makes n8n restart the run with one empty item and
 		// drop its history), so the run resumes with no items: the following nodes do not run.
-		const list = failed.map((item) => `${item.json.generation_id} (${item.json.error_message ?? 'failed'})`);
-		this.logger.warn(`RunBlob: ${failed.length} of ${waited.length} generations failed, stopping: ${list.join(', ')}`);
+		const list = failed.map(
+			(item) => `${item.json.generation_id} (${item.json.error_message ?? 'failed'})`,
+		);
+		this.logger.warn(
+			`RunBlob: ${failed.length} of ${waited.length} generations failed, stopping: ${list.join(', ')}`,
+		);
 		return { noWebhookResponse: true, workflowData: [[]] };
 	}
 	return { noWebhookResponse: true, workflowData: [output] };
