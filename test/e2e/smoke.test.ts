@@ -70,6 +70,11 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 				.filter((line) => /n8n-nodes-runblob|runBlob/.test(line))
 				.filter((line) => /error|fail|cannot|unable|invalid|unknown|unrecognized/i.test(line));
 			expect(problems).toEqual([]);
+			// zod (imported by the callback contract) is not shipped: it resolves to n8n's own copy.
+			const installed = path.join(n8n!.userFolder, '.n8n', 'nodes', 'node_modules');
+			expect(fs.existsSync(path.join(installed, 'n8n-nodes-runblob', 'dist', 'nodes', 'shared', 'callbackContract.js'))).toBe(true);
+			expect(fs.existsSync(path.join(installed, 'zod'))).toBe(false);
+			expect(fs.existsSync(path.join(installed, 'n8n-nodes-runblob', 'node_modules'))).toBe(false);
 
 			const nodes = await n8n!.http('GET', '/types/nodes.json', { auth: 'cookie' });
 			expect(nodes.status).toBe(200);
