@@ -13,7 +13,7 @@ import { RunBlobApi } from '../../credentials/RunBlobApi.credentials';
 import { signCallbackUrl } from '../../nodes/shared/callbackContract';
 import { RETRY } from '../../nodes/shared/transport';
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { TestWebhookResponse, executeNode } from '../helpers/n8n';
+import { TestWebhookResponse, executeNode, getN8nRuntime } from '../helpers/n8n';
 import type { RecordedResponse } from '../helpers/n8n';
 import { DEFAULT_API_KEY } from '../simulator';
 
@@ -232,4 +232,35 @@ export async function startWaitingRun(
 	if (urls.size !== 1) throw new Error(`expected one shared callback_url, got ${[...urls].join(', ')}`);
 	const callbackUrl = [...urls][0]!;
 	return { run, ids, callbackUrl, callbackPath: pathAndQuery(callbackUrl) };
+}
+
+/**
+ * Records the order in which a handler answers RunBlob and starts storing binary data, to prove RunBlob gets its
+ * answer before any download. Call `restore()` when done.
+ */
+export async function watchAnswerBeforeStore() {
+	const runtime = await getN8nRuntime();
+	const service = runtime.binaryDataService;
+	const events: string[] = [];
+	const state = { answeredAt: Infinity };
+	const originalStore = service.store.bind(service);
+	const store = jest.spyOn(service, 'store').mockImplementation(async (...args) => {
+		events.push('binary store started');
+		return await originalStore(...args);
+	});
+	const responses = recordResponses((r) => {
+		events.push(`answered ${r.statusCode}`);
+		state.answeredAt = Date.now();
+	});
+	return {
+		runtime,
+		events,
+		get answeredAt() {
+			return state.answeredAt;
+		},
+		restore() {
+			store.mockRestore();
+			responses.restore();
+		},
+	};
 }

@@ -28,6 +28,7 @@ import {
 	triggerPath,
 	useFastRetries,
 	type Payload,
+	watchAnswerBeforeStore,
 } from './callbackFixtures';
 
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
@@ -233,27 +234,15 @@ describe('Download Video', () => {
 	it('answers RunBlob 200 first, then streams the CDN bytes into binary data (no API key to the CDN)', async () => {
 		const record = await finished('completed', 'a download');
 		const id = record.generation_id;
-		const runtime = await getN8nRuntime();
-		const service = runtime.binaryDataService;
-		const events: string[] = [];
-		let answeredAt = Infinity;
-		const originalStore = service.store.bind(service);
-		const store = jest.spyOn(service, 'store').mockImplementation(async (...args) => {
-			events.push('binary store started');
-			return await originalStore(...args);
-		});
-		const responses = recordResponses((r) => {
-			events.push(`answered ${r.statusCode}`);
-			answeredAt = Date.now();
-		});
+		const watch = await watchAnswerBeforeStore();
+		const { runtime, events } = watch;
 		const cdnBefore = sim.cdnRequests.length;
 		let result;
 		let response;
 		try {
 			({ result, response } = await trigger({ downloadVideo: true }).deliver(record.callback_payload!));
 		} finally {
-			store.mockRestore();
-			responses.restore();
+			watch.restore();
 		}
 
 		expect(events).toEqual(['answered 200', 'binary store started']);
@@ -273,7 +262,7 @@ describe('Download Video', () => {
 		expect(cdn).toHaveLength(1);
 		expect(cdn[0]).toMatchObject({ method: 'GET', path: record.video_path, authorization: false, status: 200 });
 		// the CDN request started only after RunBlob had its answer
-		expect(cdn[0].startedAt).toBeGreaterThanOrEqual(answeredAt);
+		expect(cdn[0].startedAt).toBeGreaterThanOrEqual(watch.answeredAt);
 	});
 
 	it('honours "Put Video in Field" and works together with verification', async () => {

@@ -22,6 +22,7 @@ import {
 	startWaitingRun,
 	useFastRetries,
 	type Payload,
+	watchAnswerBeforeStore,
 } from './callbackFixtures';
 
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
@@ -231,26 +232,14 @@ describe('Download Video', () => {
 		sim.finish(ids[1], { status: 'failed', error_message: 'no video' });
 		sim.finish(ids[2]);
 
-		const runtime = await getN8nRuntime();
-		const service = runtime.binaryDataService;
-		const events: string[] = [];
-		let answeredAt = Infinity;
-		const originalStore = service.store.bind(service);
-		const store = jest.spyOn(service, 'store').mockImplementation(async (...args) => {
-			events.push('binary store started');
-			return await originalStore(...args);
-		});
-		const responses = recordResponses((r) => {
-			events.push(`answered ${r.statusCode}`);
-			answeredAt = Date.now();
-		});
+		const watch = await watchAnswerBeforeStore();
+		const { runtime, events } = watch;
 		const cdnBefore = sim.cdnRequests.length;
 		let outcome;
 		try {
 			outcome = await deliver(waiting, callbackOf(ids[0]));
 		} finally {
-			store.mockRestore();
-			responses.restore();
+			watch.restore();
 		}
 
 		expect(events).toEqual(['answered 200', 'binary store started', 'binary store started']);
@@ -271,7 +260,7 @@ describe('Download Video', () => {
 		expect(cdn.map((r) => r.path).sort()).toEqual([sim.get(ids[0])!.video_path, sim.get(ids[2])!.video_path].sort());
 		for (const request of cdn) {
 			expect(request.authorization).toBe(false);
-			expect(request.startedAt).toBeGreaterThanOrEqual(answeredAt);
+			expect(request.startedAt).toBeGreaterThanOrEqual(watch.answeredAt);
 		}
 	});
 });
