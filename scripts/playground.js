@@ -6,7 +6,7 @@
 //   npm start                      # or: node scripts/playground.js [--no-build] [--verbose] [--runtime oldest]
 //   Ctrl-C stops n8n, its task runner and the simulator.
 //
-// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN uses the next port),
+// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN uses the next port; 0 = random ports),
 // PLAYGROUND_DIR (default <repo>/.playground), RUNBLOB_RUNTIMES_DIR (where the n8n runtimes are cached), and any
 // N8N_* variable you want n8n to see (for example N8N_WEBHOOK_URL=https://<your tunnel>/ to try real RunBlob).
 'use strict';
@@ -34,8 +34,10 @@ const RUNTIME = option('--runtime', process.env.PLAYGROUND_RUNTIME || 'current')
 const VERBOSE = flag('--verbose');
 const PORT = Number(process.env.N8N_PORT || 5678);
 const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || PORT + 1);
-const SIM_PORT = Number(process.env.PLAYGROUND_SIM_PORT || 5690);
-const SIM_CDN_PORT = SIM_PORT + 1;
+// PLAYGROUND_SIM_PORT=0: the simulator and its CDN pick random ports (for throwaway PLAYGROUND_DIRs such as the e2e
+// test's: the credential keeps the simulator URL it was created with).
+const SIM_PORT = process.env.PLAYGROUND_SIM_PORT === '0' ? 0 : Number(process.env.PLAYGROUND_SIM_PORT || 5690);
+const SIM_CDN_PORT = SIM_PORT === 0 ? 0 : SIM_PORT + 1;
 const SIM_KEY = 'sk-sim-test-key';
 const DIR = path.resolve(process.env.PLAYGROUND_DIR || path.join(REPO_ROOT, '.playground'));
 const USER_FOLDER = path.join(DIR, 'home');
@@ -63,7 +65,7 @@ async function main() {
 		[SIM_PORT, 'the RunBlob simulator', 'set PLAYGROUND_SIM_PORT'],
 		[SIM_CDN_PORT, "the simulator's CDN", 'set PLAYGROUND_SIM_PORT'],
 	]) {
-		if (await harness.portInUse(port)) {
+		if (port !== 0 && (await harness.portInUse(port))) {
 			fail(`port ${port} (for ${what}) is already in use on 127.0.0.1 — is another n8n or playground running? (${hint})`);
 		}
 	}
