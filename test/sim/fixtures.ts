@@ -128,7 +128,7 @@ export function credentialsFor(
 	return { runBlobApi: { apiKey: DEFAULT_API_KEY, baseUrl, ...extra } };
 }
 
-export type RunOptions = Partial<Omit<ExecuteNodeOptions, 'nodeType' | 'parameters'>> & {
+export type RunOptions = Partial<Omit<ExecuteNodeOptions, 'parameters'>> & {
 	credentialExtra?: ICredentialDataDecryptedObject;
 };
 

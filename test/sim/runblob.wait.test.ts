@@ -7,6 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { verifyCallbackSignature } from '../../nodes/shared/callbackContract';
 import { getSettings } from '../../nodes/shared/transport';
+import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { DEFAULT_API_KEY, caught, posts, recordBodies, runNode, startSim } from './fixtures';
 
 const MINUTE = 60_000;
@@ -159,5 +160,36 @@ describe('Generate – Wait for Video', () => {
 		expect(result.waitTill).toBeUndefined();
 		expect(result.output![0].map((item) => item.json.error)).toEqual(['The prompt is empty', 'The prompt is empty']);
 		expect(sim.requests).toHaveLength(0);
+	});
+});
+
+describe('Generate – Wait for Video used as an AI Agent tool', () => {
+	// n8n registers a node used as a tool under "<type>Tool"; a subclass with that name gives the same node type.
+	class RunBlobTool extends RunBlob {
+		constructor() {
+			super();
+			this.description = { ...this.description, name: 'runBlobTool' };
+		}
+	}
+
+	it('refuses before submitting anything, pointing at Don\'t Wait', async () => {
+		const sim = await startSim();
+		const error = await caught(
+			runNode(sim, waitParams(), { nodeType: new RunBlobTool(), inputItems: [{ json: { prompt: 'x' } }] }),
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('"Wait for Video" cannot pause an AI Agent\'s tool call');
+		expect(error.description).toMatch(/Don't Wait/);
+		expect(posts(sim)).toHaveLength(0);
+	});
+
+	it('still generates with Don\'t Wait as a tool', async () => {
+		const sim = await startSim();
+		const result = await runNode(sim, waitParams({ completion: 'dontWait' }), {
+			nodeType: new RunBlobTool(),
+			inputItems: [{ json: { prompt: 'x' } }],
+		});
+		expect(result.output![0][0].json).toMatchObject({ status: 'pending', completion: 'dontWait' });
+		expect(posts(sim)).toHaveLength(1);
 	});
 });

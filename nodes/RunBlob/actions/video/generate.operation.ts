@@ -151,6 +151,17 @@ export async function execute(
 ): Promise<INodeExecutionData[][]> {
 	const settings = await getSettings(this);
 	const completion = this.getNodeParameter('completion', 0) as Completion;
+	// n8n runs a node used by an AI Agent as "<type>Tool"; a tool call cannot park the agent's execution.
+	if (completion === 'waitForVideo' && this.getNode().type.endsWith('Tool')) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'"Wait for Video" cannot pause an AI Agent\'s tool call',
+			{
+				description:
+					'Set Completion to "Don\'t Wait" (the agent gets the generation_id and can use Get later) or "Notify a RunBlob Trigger". Nothing was submitted to RunBlob.',
+			},
+		);
+	}
 	// Wait mode: one resume URL for the whole execution, checked before anything is paid for.
 	const waitCallbackUrl =
 		completion === 'waitForVideo' ? resumeCallbackUrl(this, settings) : undefined;
