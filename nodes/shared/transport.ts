@@ -101,35 +101,54 @@ export async function apiRequest<T = IDataObject>(
 		timeout: request.timeoutMs ?? 60_000,
 	};
 
+	const response = await send(ctx, options, { authenticated: true, request });
+	const status = response.statusCode;
+	if (status >= 200 && status < 300) return response.body as T;
+	throw mapApiError(ctx, status, response.body, request);
+}
+
+/**
+ * Sends a request with the retry policy: network errors and 429/5xx are retried with backoff (`Retry-After`
+ * honoured), except that a create is repeated only when RunBlob provably did not act on it. Returns the 2xx response,
+ * or the last one when retrying is over or not allowed.
+ */
+async function send(
+	ctx: RunBlobContext,
+	options: IHttpRequestOptions,
+	policy: { authenticated: boolean; request: ApiRequest },
+): Promise<IN8nHttpFullResponse> {
+	const { create } = policy.request;
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				CREDENTIAL_TYPE,
-				options,
-			)) as IN8nHttpFullResponse;
+			response = (
+				policy.authenticated
+					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+					: await ctx.helpers.httpRequest(options)
+			) as IN8nHttpFullResponse;
 		} catch (error) {
 			const code = networkErrorCode(error);
-			const safe = request.create ? NOT_SENT_CODES.has(code) : TRANSIENT_CODES.has(code);
+			const safe = create ? NOT_SENT_CODES.has(code) : TRANSIENT_CODES.has(code);
 			if (safe && attempt < RETRY.attempts) {
 				await sleep(backoffMs(attempt));
 				continue;
 			}
-			throw connectionError(ctx, error as Error, code, request);
+			throw connectionError(ctx, error as Error, code, policy.request);
 		}
-
 		const status = response.statusCode;
-		if (status >= 200 && status < 300) return response.body as T;
-
 		// A 429 means RunBlob refused the request before acting on it, so it is safe to repeat even for a create.
-		const retryable = status === 429 || (!request.create && status >= 500);
-		if (retryable && attempt < RETRY.attempts) {
-			await sleep(retryAfterMs(response.headers) ?? backoffMs(attempt));
-			continue;
-		}
-		throw mapApiError(ctx, status, response.body, request);
+		const retryable = status === 429 || (!create && status >= 500);
+		if (status >= 200 && status < 300) return response;
+		if (!retryable || attempt >= RETRY.attempts) return response;
+		discardBody(response);
+		await sleep(retryAfterMs(response.headers) ?? backoffMs(attempt));
 	}
+}
+
+/** Releases a streamed body that will not be read. */
+function discardBody(response: IN8nHttpFullResponse): void {
+	const body = response.body as { destroy?: unknown } | undefined;
+	if (body && typeof body.destroy === 'function') (body.destroy as () => void)();
 }
 
 /** RunBlob's status read of one generation (note the trailing slash RunBlob's Sora paths use). */
@@ -309,46 +328,28 @@ export async function openVideoStream(
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs ?? 10 * 60_000,
 	};
-	const sameOrigin = originOf(url) === originOf(baseUrl);
-	for (let attempt = 1; ; attempt++) {
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (
-				sameOrigin
-					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-					: await ctx.helpers.httpRequest(options)
-			) as IN8nHttpFullResponse;
-		} catch (error) {
-			const code = networkErrorCode(error);
-			if (TRANSIENT_CODES.has(code) && attempt < RETRY.attempts) {
-				await sleep(backoffMs(attempt));
-				continue;
-			}
-			throw connectionError(ctx, error as Error, code, { method: 'GET', path: url, ...request });
-		}
-		const status = response.statusCode;
-		if (status >= 200 && status < 300) {
-			const length = Number(response.headers?.['content-length']);
-			return {
-				body: response.body as BinaryInput,
-				contentType: String(response.headers?.['content-type'] ?? 'video/mp4')
-					.split(';')[0]
-					.trim(),
-				contentLength: Number.isFinite(length) ? length : undefined,
-			};
-		}
-		(response.body as { destroy?: () => void } | undefined)?.destroy?.();
-		if ((status === 429 || status >= 500) && attempt < RETRY.attempts) {
-			await sleep(retryAfterMs(response.headers) ?? backoffMs(attempt));
-			continue;
-		}
-		const error = mapApiError(ctx, status, null, { ...request, path: url });
-		if (status === 404 || status === 403 || status === 410) {
-			error.message = `The video file is not available at ${url}${generationSuffix(request.generationId)}`;
-			error.description = 'The download link may have expired. Use Get to read a fresh video URL.';
-		}
-		throw error;
+	const response = await send(ctx, options, {
+		authenticated: originOf(url) === originOf(baseUrl),
+		request: { method: 'GET', path: url, ...request },
+	});
+	const status = response.statusCode;
+	if (status >= 200 && status < 300) {
+		const length = Number(response.headers?.['content-length']);
+		return {
+			body: response.body as BinaryInput,
+			contentType: String(response.headers?.['content-type'] ?? 'video/mp4')
+				.split(';')[0]
+				.trim(),
+			contentLength: Number.isFinite(length) ? length : undefined,
+		};
 	}
+	discardBody(response);
+	const error = mapApiError(ctx, status, null, { ...request, path: url });
+	if (status === 404 || status === 403 || status === 410) {
+		error.message = `The video file is not available at ${url}${generationSuffix(request.generationId)}`;
+		error.description = 'The download link may have expired. Use Get to read a fresh video URL.';
+	}
+	throw error;
 }
 
 export function originOf(url: string): string {
