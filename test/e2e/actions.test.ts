@@ -3,6 +3,7 @@
 // several items in one run. Every workflow starts from a Webhook node; results are read from n8n's execution data.
 import * as crypto from 'node:crypto';
 
+import { RUNBLOB_STATUS_KEYS } from '../support';
 import { httpRequest, startN8n } from './harness';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
@@ -27,17 +28,7 @@ type Sim = Awaited<ReturnType<typeof createSimulator>>;
 
 const VIDEO_SIZE = 192 * 1024;
 const TEST_TIMEOUT_MS = 60_000;
-const STATUS_KEYS = [
-	'generation_id',
-	'status',
-	'prompt',
-	'video_url',
-	'created_at',
-	'completed_at',
-	'progress_pct',
-	'progress_pos_in_queue',
-	'error_message',
-].sort();
+const STATUS_KEYS = [...RUNBLOB_STATUS_KEYS];
 
 /** Turns `{ ids: [...] }` posted to the webhook into one item per id. */
 function splitIdsNode(): Node {

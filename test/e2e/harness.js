@@ -20,6 +20,7 @@ const net = require('node:net');
 const path = require('node:path');
 
 const runtimes = require('../../scripts/runtimes.js');
+const { httpRequest } = require('../support');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const WORK_ROOT = path.resolve(process.env.RUNBLOB_E2E_WORK_DIR || path.join(__dirname, '.work'));
@@ -76,47 +77,6 @@ function runCommand(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, echo = false
 			if (code === 0) resolve({ code, out });
 			else reject(new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${signal || `exit ${code}`}):\n${out.slice(-4000)}`));
 		});
-	});
-}
-
-/**
- * Plain HTTP request (no keep-alive, so nothing lingers after a test).
- * @param {string} method
- * @param {string} url
- * @param {{ headers?: Record<string,string>, body?: unknown, timeoutMs?: number }} [opts]
- * @returns {Promise<HttpResult>}
- */
-function httpRequest(method, url, { headers = {}, body, timeoutMs = 30_000 } = {}) {
-	return new Promise((resolve, reject) => {
-		let payload;
-		const h = { ...headers };
-		if (body !== undefined) {
-			if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
-			else {
-				payload = JSON.stringify(body);
-				if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
-			}
-			h['content-length'] = String(Buffer.byteLength(payload));
-		}
-		const req = http.request(url, { method, headers: h, agent: false, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try {
-					json = text ? JSON.parse(text) : undefined;
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode || 0, headers: res.headers, text, json });
-			});
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
-		req.on('error', reject);
-		if (payload !== undefined) req.write(payload);
-		req.end();
 	});
 }
 

@@ -2,6 +2,8 @@
 /** Test helpers for the simulator's own tests: a raw HTTP client and a configurable callback receiver. */
 const http = require('node:http');
 
+const { httpRequest } = require('../support');
+
 const KEY = 'sk-sim-test-key';
 
 /**
@@ -13,36 +15,10 @@ const KEY = 'sk-sim-test-key';
  * @returns {Promise<{status: number, headers: http.IncomingHttpHeaders, text: string, json: any}>}
  */
 function request(base, method, path, o = {}) {
-	return new Promise((resolve, reject) => {
-		const headers = { ...(o.headers || {}) };
-		const key = o.key === undefined ? KEY : o.key;
-		if (key !== null && !('authorization' in headers)) headers.authorization = `Bearer ${key}`;
-		let payload;
-		if (o.raw !== undefined) payload = Buffer.from(o.raw);
-		else if (o.body !== undefined) {
-			payload = Buffer.from(JSON.stringify(o.body));
-			if (!('content-type' in headers)) headers['content-type'] = 'application/json';
-		}
-		if (payload) headers['content-length'] = String(payload.length);
-		const req = http.request(new URL(path, base), { method, headers, agent: false }, (res) => {
-			/** @type {Buffer[]} */
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try {
-					json = text ? JSON.parse(text) : undefined;
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode || 0, headers: res.headers, text, json });
-			});
-			res.on('error', reject);
-		});
-		req.on('error', reject);
-		req.end(payload);
-	});
+	const headers = { ...(o.headers || {}) };
+	const key = o.key === undefined ? KEY : o.key;
+	if (key !== null && !('authorization' in headers)) headers.authorization = `Bearer ${key}`;
+	return httpRequest(method, new URL(path, base).toString(), { headers, body: o.raw ?? o.body });
 }
 
 /**

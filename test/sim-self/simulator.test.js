@@ -9,21 +9,12 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { createSimulator, videoBytes, videoSha256 } = require('../simulator');
 const { KEY, request, createReceiver, sleep } = require('./helpers');
+const { RUNBLOB_STATUS_KEYS } = require('../support');
 
 jest.setTimeout(15000);
 
 const ISO_MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
-const STATUS_KEYS = [
-	'generation_id',
-	'status',
-	'prompt',
-	'video_url',
-	'created_at',
-	'completed_at',
-	'progress_pct',
-	'progress_pos_in_queue',
-	'error_message',
-].sort();
+const STATUS_KEYS = RUNBLOB_STATUS_KEYS;
 const SLOW = { queueMs: 60000, processingMs: 60000 };
 
 /** @type {import('../simulator/server').Simulator[]} */

@@ -4,19 +4,10 @@
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { RUNBLOB_STATUS_KEYS } from '../support';
 import { DEFAULT_API_KEY, caught, createGenerations, json, runNode, startSim } from './fixtures';
 
-const STATUS_KEYS = [
-	'completed_at',
-	'created_at',
-	'error_message',
-	'generation_id',
-	'progress_pct',
-	'progress_pos_in_queue',
-	'prompt',
-	'status',
-	'video_url',
-];
+const STATUS_KEYS = [...RUNBLOB_STATUS_KEYS];
 const RUNBLOB_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 
 function expectRenderSeconds(item: Record<string, unknown>) {
