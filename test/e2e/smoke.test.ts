@@ -40,6 +40,7 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 				credential('smokeCredGood001', 'RunBlob (valid key)', GOOD_KEY),
 				credential('smokeCredWrong01', 'RunBlob (wrong key)', 'sk-sim-wrong-key'),
 				{ ...credential('smokeCredNoHost1', 'RunBlob (unreachable)', GOOD_KEY), data: { apiKey: GOOD_KEY, baseUrl: 'http://127.0.0.1:9' } },
+				{ ...credential('smokeCredNotApi1', 'RunBlob (not an API)', GOOD_KEY), data: { apiKey: GOOD_KEY, baseUrl: `${sim!.url}/not-runblob` } },
 			],
 		});
 	}, SETUP_TIMEOUT_MS);
@@ -143,6 +144,15 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 			expect(result.status).toBe('Error');
 			expect(result.message).not.toContain('RunBlob rejected the API key');
 			expect(result.message).toMatch(/ECONNREFUSED|connect/i);
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	test(
+		'credential test says when the Base URL is not a RunBlob API',
+		async () => {
+			const result = await testCredential('smokeCredNotApi1');
+			expect(result).toEqual(expect.objectContaining({ status: 'Error', message: 'No RunBlob API at this Base URL. Check the Base URL.' }));
 		},
 		TEST_TIMEOUT_MS,
 	);
