@@ -82,7 +82,6 @@ export interface ApiRequest {
 	/** Named in every error so a user can always find the generation again. */
 	generationId?: string;
 	itemIndex?: number;
-	timeoutMs?: number;
 }
 
 export async function apiRequest<T = IDataObject>(
@@ -98,7 +97,7 @@ export async function apiRequest<T = IDataObject>(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs ?? 60_000,
+		timeout: 60_000,
 	};
 
 	const response = await send(ctx, options, { authenticated: true, request });
@@ -307,7 +306,6 @@ export type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinary
 export interface VideoDownload {
 	body: BinaryInput;
 	contentType: string;
-	contentLength?: number;
 }
 
 /**
@@ -318,7 +316,7 @@ export async function openVideoStream(
 	ctx: RunBlobContext,
 	baseUrl: string,
 	url: string,
-	request: { generationId?: string; itemIndex?: number; timeoutMs?: number },
+	request: { generationId?: string; itemIndex?: number },
 ): Promise<VideoDownload> {
 	const options: IHttpRequestOptions = {
 		method: 'GET',
@@ -326,7 +324,7 @@ export async function openVideoStream(
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs ?? 10 * 60_000,
+		timeout: 10 * 60_000,
 	};
 	const response = await send(ctx, options, {
 		authenticated: originOf(url) === originOf(baseUrl),
@@ -334,13 +332,11 @@ export async function openVideoStream(
 	});
 	const status = response.statusCode;
 	if (status >= 200 && status < 300) {
-		const length = Number(response.headers?.['content-length']);
 		return {
 			body: response.body as BinaryInput,
 			contentType: String(response.headers?.['content-type'] ?? 'video/mp4')
 				.split(';')[0]
 				.trim(),
-			contentLength: Number.isFinite(length) ? length : undefined,
 		};
 	}
 	discardBody(response);
