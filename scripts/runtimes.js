@@ -189,6 +189,10 @@ function freshFolder(dir, pkg) {
 /**
  * Runs npm for one install step, always in an environment built by cleanNpmEnv (`base` defaults to this process's
  * environment). Exported so a test can prove the steps ignore an inherited npm_config_ignore_scripts=true.
+ * @param {string} label
+ * @param {string[]} args
+ * @param {{ cwd: string, logFile: string, base?: NodeJS.ProcessEnv, extraEnv?: Record<string, string>, watchDir?: string }} opts
+ * @returns {Promise<void>}
  */
 function npmStep(label, args, { cwd, base = process.env, extraEnv = {}, logFile, watchDir }) {
 	return step(label, 'npm', args, { cwd, env: cleanNpmEnv(base, extraEnv), logFile, watchDir });
