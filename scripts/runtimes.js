@@ -100,7 +100,7 @@ function countFetches(logFile, from) {
 	}
 }
 
-const gb = (bytes) => `${(bytes / 1e9).toFixed(2)} GB`;
+const gb = (bytes) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`);
 
 /**
  * Runs one install step: output to `logFile` (appended), a progress line every TICK_MS with elapsed time and the size
