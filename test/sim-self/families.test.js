@@ -662,3 +662,68 @@ describe('faults, finishing and counters across families', () => {
 		expect(state.counters['kling-o3-photo']).toMatchObject({ create: 1, created: 1 });
 	});
 });
+
+describe('image files', () => {
+	/** @param {Buffer} buf @returns {{type: string, data: Buffer, crcOk: boolean}[]} */
+	function pngChunks(buf) {
+		const out = [];
+		for (let off = 8; off < buf.length; ) {
+			const len = buf.readUInt32BE(off);
+			const type = buf.toString('latin1', off + 4, off + 8);
+			const data = buf.subarray(off + 8, off + 8 + len);
+			const crc = buf.readUInt32BE(off + 8 + len);
+			out.push({ type, data, crcOk: crc === crc32Ref(buf.subarray(off + 4, off + 8 + len)) });
+			off += 12 + len;
+		}
+		return out;
+	}
+	/** Bitwise CRC-32 (independent of the simulator's table version). @param {Buffer} b */
+	function crc32Ref(b) {
+		let c = ~0;
+		for (const x of b) {
+			c ^= x;
+			for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+		}
+		return ~c >>> 0;
+	}
+
+	test('PNG: valid chunks and CRCs, 8x8 RGB pixels that inflate, padding in an ancillary chunk, exact size', () => {
+		for (const size of [0, 100, 5000, 300000]) {
+			const buf = imageBytes('abc', size, 'png');
+			if (size >= 200) expect(buf.length).toBe(size);
+			const chunks = pngChunks(buf);
+			expect(chunks.every((c) => c.crcOk)).toBe(true);
+			expect(chunks[0].type).toBe('IHDR');
+			expect(chunks[0].data).toEqual(Buffer.from([0, 0, 0, 8, 0, 0, 0, 8, 8, 2, 0, 0, 0]));
+			expect(chunks[chunks.length - 1].type).toBe('IEND');
+			const pixels = require('node:zlib').inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+			expect(pixels.length).toBe(8 * (1 + 8 * 3));
+			for (const c of chunks) if (!['IHDR', 'IDAT', 'IEND'].includes(c.type)) expect(c.type.charCodeAt(0) & 0x20).toBe(0x20); // ancillary
+		}
+	});
+
+	test('JPEG: SOI, well-formed segments (COM padding), one baseline frame, scan, EOI; exact size', () => {
+		for (const size of [0, 100, 70000, 200003]) {
+			const buf = imageBytes('abc', size, 'jpg');
+			if (size >= 200) expect(buf.length).toBe(size);
+			expect(buf.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+			const markers = [];
+			let off = 2;
+			while (off < buf.length) {
+				expect(buf[off]).toBe(0xff);
+				const marker = buf[off + 1];
+				markers.push(marker);
+				if (marker === 0xd9) {
+					off += 2;
+					break;
+				}
+				const len = buf.readUInt16BE(off + 2);
+				off += 2 + len;
+				if (marker === 0xda) off += 1; // the one byte of entropy-coded data of this 8x8 image
+			}
+			expect(off).toBe(buf.length);
+			const named = markers.filter((m) => m !== 0xfe);
+			expect(named).toEqual([0xe0, 0xdb, 0xc0, 0xc4, 0xc4, 0xda, 0xd9]);
+		}
+	});
+});
