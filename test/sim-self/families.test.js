@@ -657,6 +657,11 @@ describe('faults, finishing and counters across families', () => {
 		const fin = await request(s.url, 'POST', `/_sim/generations/${c}/finish`, { body: { status: 'failed', code: 'INVALID_IMAGE' } });
 		expect(fin.status).toBe(200);
 		expect(fin.json).toMatchObject({ family: 'kling-o3-photo', status: 'failed', message: 'INVALID_IMAGE' });
+		const d = (await create(s, 'kling-o3-video')).json.generation_id;
+		await create(s, 'kling-o1-photo');
+		const all = await request(s.url, 'POST', '/_sim/finish-all', { body: { family: 'kling-o3-video', status: 'failed', code: 'TIMEOUT' } });
+		expect(all.json.map((g) => [g.id, g.status, g.failure])).toEqual([[d, 'failed', 'TIMEOUT']]);
+		expect(s.generations({ family: 'kling-o1-photo' })[0].status).toBe('pending');
 		const state = (await request(s.url, 'GET', '/_sim/state')).json;
 		expect(state.counters.veo).toMatchObject({ create: 1, created: 1 });
 		expect(state.counters['kling-o3-photo']).toMatchObject({ create: 1, created: 1 });

@@ -700,6 +700,10 @@ class Simulator extends EventEmitter {
 				const body = await readJson();
 				return reply(200, this.finish(decodeURIComponent(m[1]), isPlainObject(body) ? body : {}));
 			}
+			if (method === 'POST' && path === '/_sim/finish-all') {
+				const body = await readJson();
+				return reply(200, this.finishAll(isPlainObject(body) ? body : {}));
+			}
 			if (method === 'POST' && path === '/_sim/reset') {
 				req.resume();
 				this.reset();
