@@ -93,6 +93,7 @@ const DEFAULTS = Object.freeze({
 		timeoutMs: 30000,
 		connectTimeoutMs: 10000,
 		rejectUnauthorized: true,
+		families: /** @type {Record<string, {retryDelaysMs?: number[], timeoutMs?: number, connectTimeoutMs?: number}> | undefined} */ (undefined),
 	},
 	callbackFaults: undefined,
 	publicCdnBase: null,

@@ -16,6 +16,7 @@
  *   {ok: true, value: Record<string, any>, prompt: string, inputs: object[], extra?: Record<string, any>}
  *   | {ok: false, status: number, body: unknown}} validate decoded JSON object → validated request or an error reply
  * @property {(value: Record<string, any>, opts: any) => {units: number, text?: string}} price
+ * @property {number} [priceDecimals] decimals of the printed price (default 4)
  * @property {(rec: any, ctx: {priceText: string, variants: Record<string, string>}) => Record<string, unknown>} createResponse
  * @property {(rec: any, ctx: {progress: {pct: number|null, pos: number|null}, variants: Record<string, string>}) => Record<string, unknown>} statusObject
  * @property {(rec: any, ctx: {variants: Record<string, string>}) => Record<string, unknown>} callbackPayload
