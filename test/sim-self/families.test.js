@@ -744,3 +744,37 @@ describe('cli', () => {
 		await expect(sim({ variants: { veoFailure: 'maybe' } })).rejects.toThrow(/veoFailure/);
 	});
 });
+
+describe('hard timeouts', () => {
+	test('Veo (10 min) and the Kling families (15 min) fail with TIMEOUT when unfinished by then (scaled); Sora and the task_uuid families never do', async () => {
+		const rcv = await receiver();
+		// 10 min × 0.0001 = 60 ms; 15 min × 0.0001 = 90 ms.
+		const s = await sim({ timing: { queueMs: 0, processingMs: 60000 }, jobTimeoutScale: 0.0001, callbacks: { allowHttp: 'loopback', timeScale: 0.01 } });
+		const ids = {};
+		for (const name of ['veo', 'kling', 'kling-o1-video', 'kling-o3-video', 'kling-o1-photo', 'kling-o3-photo', 'nano-banana', 'chatgpt-images']) {
+			ids[name] = (await create(s, name, { callback_url: `${rcv.url}/${name}` })).json[FAMILIES[name].id];
+		}
+		const sora = (await request(s.url, 'POST', '/v1/sora/generate', { body: { prompt: 'p' } })).json.generation_id;
+		const timedOut = ['veo', 'kling', 'kling-o1-video', 'kling-o3-video', 'kling-o1-photo', 'kling-o3-photo'];
+		await s.waitFor(() => timedOut.every((n) => s.get(ids[n]).status === 'failed'), 3000);
+		for (const n of timedOut) expect([n, s.get(ids[n]).failure]).toEqual([n, 'TIMEOUT']);
+		expect(s.get(ids.veo).completed_at).toBeTruthy();
+		expect(s.get(ids['kling-o1-video']).refunded).toBe(true);
+		await s.waitFor(() => rcv.received.some((r) => r.url === '/kling-o3-video'), 2000);
+		expect(rcv.received.find((r) => r.url === '/kling-o3-video').body).toMatchObject({ status: 'failed', video_url: null, message: 'TIMEOUT' });
+		for (const id of [ids['nano-banana'], ids['chatgpt-images'], sora]) expect(s.get(id).status).toBe('processing');
+
+		// A job that finishes in time completes; scale 0 turns hard timeouts off.
+		s.configure({ timing: { queueMs: 0, processingMs: 20 } });
+		const quick = (await create(s, 'veo')).json.generation_id;
+		await s.waitFor(() => s.get(quick).status === 'completed', 2000);
+		s.configure({ timing: { queueMs: 0, processingMs: 300 }, jobTimeoutScale: 0 });
+		const off = (await create(s, 'veo')).json.generation_id;
+		await s.waitFor(() => s.get(off).status === 'completed', 2000);
+		// Pending longer than the limit: fails straight from pending.
+		s.configure({ timing: { queueMs: 60000, processingMs: 0 }, jobTimeoutScale: 0.0001 });
+		const queued = (await create(s, 'kling')).json.generation_id;
+		await s.waitFor(() => s.get(queued).status === 'failed', 2000);
+		expect(s.get(queued)).toMatchObject({ failure: 'TIMEOUT', processing_started_at: null });
+	});
+});

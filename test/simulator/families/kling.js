@@ -142,6 +142,7 @@ const kling = {
 	failureText: (o) => failureCode(o, 'CONTENT_POLICY_VIOLATION'),
 	callbacks: { retryDelaysMs: [30000, 60000, 120000, 240000, 480000] },
 	refundFailed: true,
+	jobTimeoutMs: 15 * 60 * 1000, // stated for 2.6 on the errors page; applied to every model
 	notFound: { status: 404, body: { detail: 'Generation not found' } },
 	insufficientCredits: { detail: 'INSUFFICIENT_CREDITS' },
 	media: { ext: 'mp4' },

@@ -23,6 +23,7 @@
  * @property {(outcome: any) => string} failureText failure reason stored on the record (text or CODE)
  * @property {{retryDelaysMs?: number[], timeoutMs?: number, connectTimeoutMs?: number}} callbacks documented schedule
  * @property {boolean} refundFailed documented refund of failed jobs
+ * @property {number} [jobTimeoutMs] documented hard timeout: a job not finished by then fails with TIMEOUT
  * @property {{status: number, body: unknown}} notFound
  * @property {{status: number, body: unknown}} [invalidId] answer for an id of the wrong shape (default: notFound)
  * @property {unknown} insufficientCredits 402 body
