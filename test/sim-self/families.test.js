@@ -738,6 +738,7 @@ describe('image files', () => {
 describe('cli', () => {
 	test('--image-size, --error-code and repeatable --variant reach the options; a bad variant is refused at start', async () => {
 		const { optionsFromArgs } = require('../simulator/cli');
+		expect(optionsFromArgs(['--job-timeout-scale', '0']).options).toEqual({ jobTimeoutScale: 0 });
 		const r = optionsFromArgs(['--image-size', '2048', '--error-code', 'TIMEOUT', '--fail-prompts', 'x', '--variant', 'veoFailure=message', '--variant', 'authError=error']);
 		expect(r).toMatchObject({ help: false, options: { imageSize: 2048, outcome: { errorCode: 'TIMEOUT', failPromptsMatching: 'x' }, variants: { veoFailure: 'message', authError: 'error' } } });
 		expect(() => optionsFromArgs(['--variant', 'nonsense'])).toThrow(/name=value/);
