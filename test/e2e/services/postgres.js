@@ -28,7 +28,7 @@ function run(prefix, bin, args, env) {
 
 /**
  * @param {{ logDir?: string }} [o] where postgres.log goes (default: the temporary folder, removed on stop)
- * @returns {Promise<{ host: string, port: number, user: string, password: string, createDatabase(name: string): Promise<void>, stop(): Promise<void> }>}
+ * @returns {Promise<{ host: string, port: number, user: string, password: string, dataDir: string, createDatabase(name: string): Promise<void>, stop(): Promise<void> }>}
  */
 async function startPostgres({ logDir } = {}) {
 	const bin = postgresBinDir();
@@ -92,6 +92,7 @@ async function startPostgres({ logDir } = {}) {
 		port,
 		user: USER,
 		password: 'unused-trust-auth', // loopback trust: n8n insists on a value
+		dataDir: root,
 		/** Creates an empty database (one per n8n cluster). */
 		async createDatabase(name) {
 			run(prefix, path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', USER, name], env);
