@@ -17,7 +17,8 @@ const { startN8n, ensureRuntime, packPackage, installPackage, freePort, portInUs
 const { startGroup, waitUntil } = require('../services/processes');
 const { startBalancer } = require('./balancer');
 
-const READY_TIMEOUT_MS = Number(process.env.RUNBLOB_E2E_START_TIMEOUT_MS || 90_000);
+// A queue-mode process does more at start than a lone n8n (Postgres, Redis, leader election): twice the harness's default.
+const READY_TIMEOUT_MS = Number(process.env.RUNBLOB_E2E_START_TIMEOUT_MS || 180_000);
 
 /**
  * Environment every process of one cluster shares (checked in n8n 2.8.4 and 2.41.1's published code):
@@ -202,6 +203,7 @@ async function startCluster(o) {
 			label: `${label}-main`,
 			credentials: o.credentials || [],
 			tarball,
+			startTimeoutMs: READY_TIMEOUT_MS,
 			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 		});
 		cluster.timings.main = Date.now() - t;
