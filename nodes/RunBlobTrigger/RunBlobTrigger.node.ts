@@ -1,7 +1,5 @@
 import type {
-	IDataObject,
 	IHookFunctions,
-	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,16 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { Rejection } from '../shared/callbackContract';
-import {
-	normaliseGeneration,
-	readCallbackRequest,
-	respond,
-	verifyCallbackSignature,
-} from '../shared/callbackContract';
-import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
-import { getGeneration, getSettings, openVideoStream } from '../shared/transport';
-import { claim, release } from './dedupe';
+import { handleCallback } from './handleCallback';
 
 export class RunBlobTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -131,139 +120,4 @@ export class RunBlobTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCallback.call(this);
 	}
-}
-
-/** Never throws: every bad request gets a 4xx and starts nothing (a throw would make n8n start a failed execution). */
-async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const req = this.getRequestObject();
-	const options = this.getNodeParameter('options', {}) as IDataObject;
-
-	// 1. Network origin.
-	const allowlistText = String(options.ipAllowlist ?? '').trim();
-	if (allowlistText) {
-		const { ranges, invalid } = parseAllowlist(allowlistText);
-		const clientIp = String(req.ip ?? req.socket?.remoteAddress ?? '');
-		if (invalid.length > 0 || !ipInRanges(clientIp, ranges)) {
-			return respond(this, {
-				status: 403,
-				body: { error: 'IP address is not allowed to call this trigger' },
-			});
-		}
-	}
-
-	// 2. Authenticity: with a Callback Secret only URLs signed by the RunBlob node are accepted.
-	const settings = await getSettings(this);
-	if (settings.callbackSecret) {
-		const check = verifyCallbackSignature(
-			{ path: req.path || req.url, query: req.query as Record<string, unknown> },
-			settings.callbackSecret,
-			Date.now(),
-		);
-		if (!check.valid) {
-			return respond(this, {
-				status: 401,
-				body: { error: `Invalid RunBlob callback signature (${check.reason})` },
-			});
-		}
-	}
-
-	// 3. Shape.
-	const request = readCallbackRequest(this, settings.baseUrl);
-	if (!request.ok) return respond(this, request.rejection);
-	const payload = request.payload;
-
-	// 4. Events the user did not select are acknowledged, so RunBlob stops retrying them.
-	const events = this.getNodeParameter('events', []) as string[];
-	if (!events.includes(payload.status)) {
-		return respond(this, {
-			status: 200,
-			body: { received: true, ignored: `event "${payload.status}" not selected` },
-		});
-	}
-
-	// 5. Exactly once per generation and outcome.
-	const node = this.getNode();
-	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
-	const key = `${payload.generation_id}:${payload.status}`;
-	if (!claim(scope, key)) {
-		return respond(this, { status: 200, body: { received: true, duplicate: true } });
-	}
-
-	// 6. Optionally trust RunBlob's own record over the body.
-	let source: Record<string, unknown> = payload;
-	if (options.verifyWithApi === true) {
-		const verified = await verifyWithApi(this, settings.baseUrl, payload);
-		if ('reply' in verified) {
-			release(scope, key);
-			return respond(this, verified.reply);
-		}
-		source = verified.record;
-	}
-
-	const item: INodeExecutionData = { json: normaliseGeneration(source) };
-	if (
-		options.downloadVideo === true &&
-		item.json.status === 'completed' &&
-		typeof item.json.video_url === 'string'
-	) {
-		// Answer RunBlob first: a download can outlast its 30 s timeout and would otherwise trigger retries.
-		this.getResponseObject().status(200).json({ received: true });
-		const property = String(options.binaryPropertyName || 'data');
-		try {
-			const video = await openVideoStream(this, settings.baseUrl, item.json.video_url, {
-				generationId: payload.generation_id,
-			});
-			const fileName = `${payload.generation_id}.mp4`;
-			item.binary = {
-				[property]: await this.helpers.prepareBinaryData(video.body, fileName, video.contentType),
-			};
-		} catch (error) {
-			item.json.download_error = (error as Error).message;
-		}
-		return { noWebhookResponse: true, workflowData: [[item]] };
-	}
-	return { workflowData: [[item]] };
-}
-
-async function verifyWithApi(
-	ctx: IWebhookFunctions,
-	baseUrl: string,
-	payload: { generation_id: string; status: string; video_url?: string | null },
-): Promise<{ record: Record<string, unknown> } | { reply: Rejection }> {
-	let record: Record<string, unknown>;
-	try {
-		record = await getGeneration(ctx, baseUrl, payload.generation_id);
-	} catch (error) {
-		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
-		if (httpCode === 404) {
-			return {
-				reply: {
-					status: 400,
-					body: { error: `RunBlob has no generation ${payload.generation_id}` },
-				},
-			};
-		}
-		// RunBlob unreachable or failing: 503 makes RunBlob retry later instead of losing the callback.
-		return {
-			reply: {
-				status: 503,
-				body: { error: `Could not verify the callback with RunBlob: ${(error as Error).message}` },
-			},
-		};
-	}
-	const mismatch =
-		record.status !== payload.status ||
-		(payload.status === 'completed' && (record.video_url ?? null) !== (payload.video_url ?? null));
-	if (mismatch) {
-		return {
-			reply: {
-				status: 409,
-				body: {
-					error: `The callback does not match RunBlob's record of generation ${payload.generation_id}`,
-					runblob_status: String(record.status ?? ''),
-				},
-			},
-		};
-	}
-	return { record: { ...payload, ...record } };
 }

@@ -132,7 +132,11 @@ export type RunOptions = Partial<Omit<ExecuteNodeOptions, 'parameters'>> & {
 	credentialExtra?: ICredentialDataDecryptedObject;
 };
 
-/** Runs the RunBlob node once with the given parameters against `sim` (or a Base URL string). */
+/**
+ * Runs the RunBlob node once with the given parameters against `sim` (or a Base URL string). Node version 1 (Sora
+ * only, no Model field) unless `typeVersion` says otherwise: the tests written for it keep proving that saved
+ * version-1 workflows behave as they did.
+ */
 export async function runNode(
 	sim: Pick<Sim, 'url'> | string,
 	parameters: INodeParameters,
@@ -143,6 +147,7 @@ export async function runNode(
 		nodeType: new RunBlob(),
 		credentials: credentialsFor(sim, credentialExtra),
 		credentialTypes,
+		typeVersion: 1,
 		...rest,
 		parameters: { resource: 'video', ...parameters },
 	});
