@@ -4,22 +4,31 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { readCallbackRequest, respond, verifyCallbackSignature } from '../shared/callbackContract';
+import {
+	acknowledge,
+	answerDeadline,
+	readCallbackRequest,
+	respond,
+	retryLater,
+	verifyCallbackSignature,
+} from '../shared/callbackContract';
 import { familyById } from '../shared/families';
 import { normalise } from '../shared/families/normalise';
 import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
 import { attachDownload, getSettings } from '../shared/transport';
-import { claim, release } from './dedupe';
+import { claim, markStarted, startedKeys } from './dedupe';
+import { recordDelivered, wasDelivered } from './deliveredStore';
 import { verifyWithApi } from './verifyWithApi';
 
 /**
- * The RunBlob Trigger's webhook: origin, authenticity, shape (against the family named by the signed URL, or the
- * payload's shape when unsigned), event filter, exactly-once, optional verification and download.
+ * The RunBlob Trigger's webhook: origin, authenticity, shape (against the family the signed URL names, or the one the
+ * payload's shape matches when unsigned), event filter, exactly-once, optional verification and download.
+ * Never throws: every bad request gets a 4xx and starts nothing (a throw would make n8n start a failed execution).
  */
-
-/** Never throws: every bad request gets a 4xx and starts nothing (a throw would make n8n start a failed execution). */
 export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const deadline = answerDeadline();
 	const req = this.getRequestObject();
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 
@@ -54,7 +63,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		signedFamily = check.family;
 	}
 
-	// 3. Shape: the family the signed URL names, or the one the payload's shape matches.
+	// 3. Shape, against the family's schema (the generation_id comes out in lower case).
 	const request = readCallbackRequest(this, settings.baseUrl, familyById(signedFamily));
 	if (!request.ok) return respond(this, request.rejection);
 	const { payload, family } = request;
@@ -72,36 +81,95 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const node = this.getNode();
 	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
 	const key = `${payload.generation_id}:${payload.status}`;
-	if (!claim(scope, key)) {
+	const turn = await takeTurn(this, scope, key, deadline);
+	if (turn === 'duplicate') {
 		return respond(this, { status: 200, body: { received: true, duplicate: true } });
 	}
+	if (turn === 'busy') {
+		return respond(
+			this,
+			retryLater('Another delivery of this callback is still being processed; try again later'),
+		);
+	}
 
-	// 6. Optionally trust RunBlob's own record over the body.
-	let source: IDataObject = payload;
-	if (options.verifyWithApi === true) {
-		const verified = await verifyWithApi(this, settings.baseUrl, family, payload);
-		if ('reply' in verified) {
-			release(scope, key);
-			return respond(this, verified.reply);
+	let started = false;
+	try {
+		// 6. Optionally trust RunBlob's own record (from the family's status endpoint) over the body.
+		let source: IDataObject = payload;
+		if (options.verifyWithApi === true) {
+			const verified = await verifyWithApi(this, settings.baseUrl, family, payload, deadline);
+			if ('reply' in verified) return respond(this, verified.reply);
+			source = verified.record;
 		}
-		source = verified.record;
-	}
 
-	const item: INodeExecutionData = { json: normalise(family, source) };
-	if (
-		options.downloadVideo === true &&
-		item.json.status === 'completed' &&
-		typeof item.json.video_url === 'string'
-	) {
-		// Answer RunBlob first: a download can outlast its 30 s timeout and would otherwise trigger retries.
-		this.getResponseObject().status(200).json({ received: true });
-		await attachDownload(this, settings.baseUrl, item, {
-			url: item.json.video_url,
-			property: String(options.binaryPropertyName || 'data'),
-			fileName: `${payload.generation_id}.mp4`,
-			generationId: payload.generation_id,
-		});
-		return { noWebhookResponse: true, workflowData: [[item]] };
+		// 7. Hand the execution to n8n, remembered durably so retries and restarts do not start another.
+		const item: INodeExecutionData = { json: normalise(family, source) };
+		const startExecution = () => {
+			recordDelivered(this.getWorkflowStaticData('node'), key, startedKeys(scope));
+			started = true;
+			turn.settle(true);
+		};
+		if (
+			options.downloadVideo === true &&
+			item.json.status === 'completed' &&
+			typeof item.json.video_url === 'string'
+		) {
+			return await answerThenDownload(this, settings.baseUrl, options, item, startExecution);
+		}
+		startExecution();
+		return acknowledge(this, ACKNOWLEDGEMENT, [[item]]);
+	} finally {
+		if (!started) turn.settle(false);
 	}
-	return { workflowData: [[item]] };
+}
+
+/** The body of every acknowledgement that starts an execution. */
+const ACKNOWLEDGEMENT = { received: true };
+
+/**
+ * Decides who handles a callback key: this delivery (it owns the claim), nobody (an execution already started:
+ * duplicate), or later (a twin is still deciding past the time budget: RunBlob must retry). While a twin is in flight
+ * this delivery waits for its outcome, and takes over if the twin gave the key back.
+ */
+async function takeTurn(
+	ctx: IWebhookFunctions,
+	scope: string,
+	key: string,
+	deadline: number,
+): Promise<'duplicate' | 'busy' | { settle: (started: boolean) => void }> {
+	const store = ctx.getWorkflowStaticData('node');
+	for (;;) {
+		if (wasDelivered(store, key)) {
+			markStarted(scope, key);
+			return 'duplicate';
+		}
+		const turn = claim(scope, key);
+		if (turn.kind === 'started') return 'duplicate';
+		if (turn.kind === 'owner') return turn;
+		const outcome = await Promise.race([
+			turn.outcome,
+			sleep(Math.max(0, deadline - Date.now())).then(() => 'timeout' as const),
+		]);
+		if (outcome === 'timeout') return 'busy';
+	}
+}
+
+/** Download Video: RunBlob gets its answer first (a download can outlast its 30 s), then the file is streamed. */
+async function answerThenDownload(
+	ctx: IWebhookFunctions,
+	baseUrl: string,
+	options: IDataObject,
+	item: INodeExecutionData,
+	startExecution: () => void,
+): Promise<IWebhookResponseData> {
+	startExecution();
+	ctx.getResponseObject().status(200).json(ACKNOWLEDGEMENT);
+	const id = String(item.json.generation_id);
+	await attachDownload(ctx, baseUrl, item, {
+		url: String(item.json.video_url),
+		property: String(options.binaryPropertyName || 'data'),
+		fileName: `${id}.mp4`,
+		generationId: id,
+	});
+	return { noWebhookResponse: true, workflowData: [[item]] };
 }

@@ -1,19 +1,24 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { CallbackPayload, Rejection } from '../shared/callbackContract';
+import { retryLater } from '../shared/callbackContract';
 import type { Family } from '../shared/families';
-import { readGeneration } from '../shared/families/api';
+import { readGenerationWithin } from '../shared/families/api';
 
-/** "Verify with RunBlob API": re-reads the job from its family's status endpoint and trusts that over the body. */
+/**
+ * "Verify with RunBlob API": re-reads the job from its family's status endpoint, within the answer budget, and
+ * trusts that record over the callback body.
+ */
 export async function verifyWithApi(
 	ctx: IWebhookFunctions,
 	baseUrl: string,
 	family: Family,
 	payload: CallbackPayload,
+	deadline: number,
 ): Promise<{ record: IDataObject } | { reply: Rejection }> {
 	let record: IDataObject;
 	try {
-		record = await readGeneration(ctx, baseUrl, family, payload.generation_id);
+		record = await readGenerationWithin(ctx, baseUrl, family, payload.generation_id, deadline);
 	} catch (error) {
 		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
 		if (httpCode === 404) {
@@ -24,12 +29,9 @@ export async function verifyWithApi(
 				},
 			};
 		}
-		// RunBlob unreachable or failing: 503 makes RunBlob retry later instead of losing the callback.
+		// RunBlob unreachable, failing or too slow: 503 in time makes RunBlob retry later instead of losing the callback.
 		return {
-			reply: {
-				status: 503,
-				body: { error: `Could not verify the callback with RunBlob: ${(error as Error).message}` },
-			},
+			reply: retryLater(`Could not verify the callback with RunBlob: ${(error as Error).message}`),
 		};
 	}
 	const mismatch =

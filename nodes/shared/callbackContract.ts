@@ -43,6 +43,16 @@ export function isJsonContentType(header: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Identifiers: UUIDs are case-insensitive, so every comparison, key and output uses the lower-case form.
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function normaliseGenerationId(value: unknown): string {
+	const id = String(value ?? '');
+	return UUID_SHAPE.test(id) ? id.toLowerCase() : id;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Payload schema: each family declares its own; a family named by a signed URL decides, otherwise the shape does.
 
 /** A validated callback: `generation_id` is the job id whatever the family calls it. */
@@ -73,7 +83,11 @@ export function parseCallbackPayload(
 		};
 	}
 	const data = result.data as IDataObject;
-	const payload = { ...data, generation_id: String(data[family.idField]) } as CallbackPayload;
+	// The job id comes out under `generation_id` whatever the family calls it, and in lower case when it is a UUID.
+	const payload = {
+		...data,
+		generation_id: normaliseGenerationId(data[family.idField]),
+	} as CallbackPayload;
 	return { ok: true, payload, family };
 }
 
@@ -83,6 +97,8 @@ export function parseCallbackPayload(
 export interface Rejection {
 	status: number;
 	body: IDataObject;
+	/** Seconds RunBlob may wait before trying again (sent as Retry-After with a 503). */
+	retryAfterSeconds?: number;
 }
 
 export type CallbackRequestResult =
@@ -120,9 +136,43 @@ function reject(status: number, error: string, details?: string[]): CallbackRequ
 }
 
 /** Answers the callback directly and tells n8n not to start or resume anything. */
-export function respond(ctx: IWebhookFunctions, { status, body }: Rejection): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
+export function respond(
+	ctx: IWebhookFunctions,
+	{ status, body, retryAfterSeconds }: Rejection,
+): IWebhookResponseData {
+	const res = ctx.getResponseObject();
+	if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
+	res.status(status).json(body);
 	return { noWebhookResponse: true };
+}
+
+/**
+ * Answers the callback with a JSON body and hands the items to n8n, which starts (or resumes) the run. Written by the
+ * node because n8n's "respond on received" mode would answer with its own placeholder text instead of JSON.
+ */
+export function acknowledge(
+	ctx: IWebhookFunctions,
+	body: IDataObject,
+	workflowData?: IWebhookResponseData['workflowData'],
+): IWebhookResponseData {
+	ctx.getResponseObject().status(200).json(body);
+	return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Time budget: RunBlob gives each delivery 30 s. Everything before the answer (waiting for a twin delivery,
+// verification reads) must end well inside it, leaving room for n8n's own work around webhook() and the network.
+
+export const ANSWER_BUDGET = { ms: 20_000 };
+
+/** The moment (epoch ms) by which a callback that arrived `now` must have its answer decided. */
+export function answerDeadline(now = Date.now()): number {
+	return now + ANSWER_BUDGET.ms;
+}
+
+/** A 503 that makes RunBlob deliver the callback again later (it retries any non-2xx). */
+export function retryLater(error: string): Rejection {
+	return { status: 503, body: { error }, retryAfterSeconds: 30 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -144,7 +194,7 @@ export interface NormalisedGeneration {
 export function normaliseGeneration(source: Record<string, unknown>): NormalisedGeneration {
 	const str = (value: unknown) => (typeof value === 'string' ? value : null);
 	return {
-		generation_id: String(source.generation_id ?? ''),
+		generation_id: normaliseGenerationId(source.generation_id),
 		status: String(source.status ?? ''),
 		prompt: str(source.prompt),
 		video_url: str(source.video_url),

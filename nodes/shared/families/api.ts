@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { RunBlobContext } from '../transport';
-import { apiRequest } from '../transport';
+import { apiRequest, getWithin } from '../transport';
 import type { Family } from './types';
 
 /** RunBlob's status read of one job of a family. */
@@ -18,4 +18,15 @@ export async function readGeneration(
 		generationId: id,
 		itemIndex,
 	});
+}
+
+/** The same read, within a webhook's answer budget (see transport/budgetedRead.ts). */
+export async function readGenerationWithin(
+	ctx: RunBlobContext,
+	baseUrl: string,
+	family: Family,
+	id: string,
+	deadline: number,
+): Promise<IDataObject> {
+	return await getWithin(ctx, baseUrl, family.paths.status(encodeURIComponent(id)), id, deadline);
 }

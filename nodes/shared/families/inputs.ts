@@ -57,7 +57,10 @@ export function validateBody<T extends z.ZodTypeAny>(schema: T, body: unknown): 
 	const field = issue.path.join('.');
 	const message =
 		issue.code === 'custom' || field === 'prompt' ? issue.message : `${field}: ${issue.message}`;
-	return fail(message, 'Correct it and run the node again; nothing was sent to RunBlob for this item.');
+	return fail(
+		message,
+		'Correct it and run the node again; nothing was sent to RunBlob for this item.',
+	);
 }
 
 /** "Duration must be 10 or 15 seconds, not "5"": a value from a fixed list, with a sentence naming the choices. */

@@ -18,7 +18,7 @@ export interface Known {
 export function normalise(family: Family, source: IDataObject, known: Known = {}): IDataObject {
 	const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 	const output: IDataObject = {
-		generation_id: String(source[family.idField] ?? source.generation_id ?? ''),
+		generation_id: lowerUuid(String(source[family.idField] ?? source.generation_id ?? '')),
 		family: family.id,
 		model: family.read.model(source) ?? known.model ?? null,
 		status: String(source.status ?? ''),
@@ -53,4 +53,11 @@ export function priceNumber(value: unknown): number | null {
 	if (typeof value !== 'string' || value.trim() === '') return null;
 	const parsed = Number(value);
 	return Number.isFinite(parsed) ? parsed : null;
+}
+
+/** UUIDs are case-insensitive: outputs use the lower-case form (other ids stay as RunBlob wrote them). */
+function lowerUuid(id: string): string {
+	return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+		? id.toLowerCase()
+		: id;
 }

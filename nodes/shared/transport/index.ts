@@ -1,4 +1,5 @@
 /** Everything that talks HTTP to RunBlob, one job per module. */
+export * from './budgetedRead';
 export * from './download';
 export * from './errors';
 export * from './http';

@@ -7,17 +7,22 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	answerDeadline,
+	callbackAudience,
 	isTerminalStatus,
 	normaliseGeneration,
+	normaliseGenerationId,
 	readCallbackRequest,
 	respond,
+	retryLater,
 	verifyCallbackSignature,
 } from '../../../../shared/callbackContract';
 import type { Family } from '../../../../shared/families';
 import { familyById, sora } from '../../../../shared/families';
-import { readGeneration } from '../../../../shared/families/api';
+import { readGenerationWithin } from '../../../../shared/families/api';
 import { normalise } from '../../../../shared/families/normalise';
 import { attachDownload, getSettings } from '../../../../shared/transport';
+import { claimResume } from './resumeClaims';
 import { waitSettingsAtResume } from './settings';
 
 /**
@@ -53,16 +58,20 @@ function familyOf(item: INodeExecutionData): Family {
 
 function looseId(body: unknown): string {
 	const { generation_id: generationId, task_uuid: taskUuid } = (body ?? {}) as IDataObject;
-	return String(generationId ?? taskUuid ?? '').toLowerCase();
+	return normaliseGenerationId(generationId ?? taskUuid);
 }
 
+const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.generation_id);
+
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const deadline = answerDeadline();
 	const req = this.getRequestObject();
 	const settings = await getSettings(this);
+	const requestPath = req.path || req.url;
 
 	// 1. Only URLs this node issued for this execution (the signature binds the execution id, and the family if any).
 	const signature = verifyCallbackSignature(
-		{ path: req.path || req.url, query: req.query as Record<string, unknown> },
+		{ path: requestPath, query: req.query as Record<string, unknown> },
 		settings.resumeSigningKey,
 		Date.now(),
 		null,
@@ -76,20 +85,18 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		});
 	}
 
-	// 2. A well-formed callback of the family that generation belongs to.
+	// 2. A well-formed callback of the family that generation belongs to (the generation_id comes out in lower case).
 	const pending = readPendingItems(this);
 	const waited = pending.filter(
 		(item) => item.json.status === 'timed_out' && item.json.generation_id,
 	);
-	const claimed = waited.find(
-		(item) => String(item.json.generation_id).toLowerCase() === looseId(this.getBodyData()),
-	);
+	const claimed = waited.find((item) => idOf(item) === looseId(this.getBodyData()));
 	const family = familyById(signature.family) ?? (claimed ? familyOf(claimed) : undefined);
 	const request = readCallbackRequest(this, settings.baseUrl, family);
 	if (!request.ok) return respond(this, request.rejection);
 	const payload = request.payload;
 
-	const owner = waited.find((item) => item.json.generation_id === payload.generation_id);
+	const owner = waited.find((item) => idOf(item) === payload.generation_id);
 	if (!owner || familyOf(owner).id !== request.family.id) {
 		return respond(this, {
 			status: 409,
@@ -97,22 +104,20 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		});
 	}
 
-	// 3. Is this the last one? Ask RunBlob about the others (callbacks may be lost, late or out of order).
+	// 3. Is this the last one? Ask RunBlob about the others (callbacks may be lost, late or out of order), within the
+	// answer budget: a slow RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
 	const known = new Map<string, IDataObject>([[payload.generation_id, payload]]);
 	for (const item of waited) {
-		const id = String(item.json.generation_id);
+		const id = idOf(item);
 		if (known.has(id)) continue;
 		let status: IDataObject;
 		try {
-			status = await readGeneration(this, settings.baseUrl, familyOf(item), id);
+			status = await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline);
 		} catch (error) {
-			// RunBlob will retry the callback; answering 5xx keeps the execution waiting until it can be checked.
-			return respond(this, {
-				status: 503,
-				body: {
-					error: `Could not check generation ${id} with RunBlob: ${(error as Error).message}`,
-				},
-			});
+			return respond(
+				this,
+				retryLater(`Could not check generation ${id} with RunBlob: ${(error as Error).message}`),
+			);
 		}
 		if (!isTerminalStatus(status.status)) {
 			return respond(this, {
@@ -128,7 +133,20 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		known.set(id, status);
 	}
 
-	// 4. All finished: acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume once.
+	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
+	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
+	if (!claimResume(callbackAudience(requestPath))) {
+		return respond(this, {
+			status: 200,
+			body: {
+				received: true,
+				resumed: false,
+				message: 'Another delivery of this callback is already resuming the run',
+			},
+		});
+	}
+
+	// Acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume.
 	this.getResponseObject().status(200).json({ received: true, resumed: true });
 	const wait = waitSettingsAtResume(this);
 	const v1 = this.getNode().typeVersion < 2;
@@ -136,7 +154,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const output: INodeExecutionData[] = [];
 	for (const item of pending) {
 		const id = item.json.generation_id as string | undefined;
-		const source = id ? known.get(id) : undefined;
+		const source = id ? known.get(normaliseGenerationId(id)) : undefined;
 		if (!source) {
 			output.push(item); // an error item from submission (Continue On Fail): passed on unchanged
 			continue;
