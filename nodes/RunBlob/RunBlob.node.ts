@@ -20,7 +20,7 @@ export class RunBlob implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Generate Sora 2 videos with RunBlob and wait for them without polling',
+		description: 'Generate AI videos with RunBlob, wait for them and download them',
 		defaults: { name: 'RunBlob' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -27,9 +27,10 @@ export class RunBlobTrigger implements INodeType {
 		icon: { light: 'file:../../icons/runblob.svg', dark: 'file:../../icons/runblob.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
-		description:
-			"Starts the workflow when RunBlob reports a finished or failed video (RunBlob's callback_url)",
+		// "On Completed, Failed": the event names as picked, not their lower-case values.
+		subtitle:
+			'={{"On " + $parameter["events"].join(", ").replace("completed", "Completed").replace("failed", "Failed")}}',
+		description: 'Starts the workflow when a RunBlob video is ready or has failed',
 		defaults: { name: 'RunBlob Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
