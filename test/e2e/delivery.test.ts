@@ -25,7 +25,7 @@ const CREDENTIALS = {
 };
 
 /** An example wired to this n8n, with a fixed id and activation state. */
-function example(file: string, id: string, active: boolean, webhookBase: string) {
+function example(file: string, id: string, active: boolean, webhookBase?: string) {
 	const wf = loadExample(file, { credentials: CREDENTIALS, webhookBase });
 	return { ...wf, id, active };
 }
@@ -62,11 +62,9 @@ describe.each(RUNTIMES)('delivery examples in n8n runtime "%s"', (runtime) => {
 		});
 		[smtp, s3, chat] = await Promise.all([startSmtpServer(), startS3Server({ buckets: ['videos'] }), startChatReceiver()]);
 
-		// The n8n port is only known once it runs, but the notify example needs the trigger's URL: the harness puts
-		// n8n on 127.0.0.1 and rebaseWebhookUrl only keeps the path, so a placeholder base is fixed up after start.
-		const email = example('deliver-video-by-email.json', WF.email, true, 'http://placeholder/');
-		const receive = example('receive-videos-with-trigger.json', WF.receive, true, 'http://placeholder/');
-		const batch = example('deliver-batch-to-chat.json', WF.batch, true, 'http://placeholder/');
+		const email = example('deliver-video-by-email.json', WF.email, true);
+		const receive = example('receive-videos-with-trigger.json', WF.receive, true);
+		const batch = example('deliver-batch-to-chat.json', WF.batch, true);
 		const trigger = receive.nodes.find((n: any) => n.type === 'n8n-nodes-runblob.runBlobTrigger');
 		triggerWebhookPath = triggerPath(trigger);
 		forms = {
@@ -91,7 +89,7 @@ describe.each(RUNTIMES)('delivery examples in n8n runtime "%s"', (runtime) => {
 			readyPaths: [triggerWebhookPath],
 		});
 
-		// The Generate side of the trigger pair, wired to this n8n's real webhook base (as `npm start` does).
+		// The Generate side of the trigger pair, wired to this n8n's webhook base (as `npm start` does) once n8n runs.
 		const notify = example('generate-and-notify-trigger.json', WF.notify, false, n8n.baseUrl);
 		const notifyFail = example('generate-and-notify-trigger.json', WF.notifyFail, false, n8n.baseUrl);
 		notifyFail.name += ' (failing prompt)';
@@ -146,6 +144,15 @@ describe.each(RUNTIMES)('delivery examples in n8n runtime "%s"', (runtime) => {
 
 		const execution = await n8n.waitForExecution((e) => e.status === 'success', 30_000, { workflowId: WF.email });
 		expect(Object.keys(execution.data.resultData.runData)).not.toContain('Email the failure');
+
+		// A late copy of the callback (RunBlob retrying, or a duplicate) to the finished run: n8n itself answers 409
+		// Conflict, and nothing runs again (the README's Troubleshooting quotes this).
+		const late = await n8n.http('POST', sim.get(generation.generation_id).callback_url, { body: sim.get(generation.generation_id).callback_payload });
+		expect(late.status).toBe(409);
+		expect(late.text).toMatch(/finished/i);
+		await sleep(500);
+		expect(await n8n.executions({ workflowId: WF.email })).toHaveLength(1);
+		expect(smtp.messages).toHaveLength(1);
 	}, 180_000);
 
 	test('Generate (Notify a RunBlob Trigger) → trigger workflow → S3 upload: the object has the bytes RunBlob served', async () => {
