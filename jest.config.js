@@ -19,6 +19,12 @@ module.exports = {
 			displayName: 'support',
 			testMatch: ['<rootDir>/test/sim-self/**/*.test.js', '<rootDir>/test/helpers-self/**/*.test.ts'],
 		},
-		{ ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+		// The global setup installs (or reuses) the n8n runtimes once per run, before any e2e file starts.
+		{
+			...base,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			globalSetup: '<rootDir>/test/e2e/globalSetup.js',
+		},
 	],
 };

@@ -171,21 +171,29 @@ function killGroup(pgid, signal) {
 // Runtime and package
 
 /**
- * Makes sure the pinned n8n runtime is installed (installs it in a child process on first use, streaming progress to
- * stderr; this takes minutes) and describes it.
+ * Makes sure the pinned n8n runtime is installed and describes it. Inside `npm test` the e2e project's global setup
+ * has already installed every runtime once (or failed, leaving a marker): then this only reports. Elsewhere (the
+ * playground, the benchmarks) it installs on first use in a child process, streaming progress to stderr.
  * @param {RuntimeName} name
  * @returns {Promise<{ name: string, version: string, dir: string, n8nBin: string, nodeBin: string|null, env: NodeJS.ProcessEnv }>}
  */
 async function ensureRuntime(name) {
-	if (!runtimes.isRuntimeInstalled(name)) {
-		process.stderr.write(`[e2e] n8n runtime "${name}" is not installed in ${runtimes.runtimesDir()}; installing it (several minutes)\n`);
-		await runCommand(process.execPath, [path.join(REPO_ROOT, 'scripts', 'runtimes.js'), name], {
-			cwd: REPO_ROOT,
-			echo: true,
-			timeoutMs: 30 * 60_000,
-		});
+	if (runtimes.isRuntimeInstalled(name)) return runtimes.runtimeInfo(name);
+	if (process.env.RUNBLOB_RUNTIMES_CHECKED) {
+		const failure = runtimes.readFailure(name);
+		throw new Error(
+			failure ||
+				`n8n runtime "${name}" is not installed in ${runtimes.runtimesDir()} and this run's setup did not install it`,
+		);
 	}
-	if (!runtimes.isRuntimeInstalled(name)) throw new Error(`runtime ${name} still not installed`);
+	process.stderr.write(`[e2e] n8n runtime "${name}" is not installed in ${runtimes.runtimesDir()}; installing it\n`);
+	await runCommand(process.execPath, [path.join(REPO_ROOT, 'scripts', 'runtimes.js'), name], {
+		cwd: REPO_ROOT,
+		env: runtimes.cleanNpmEnv(),
+		echo: true,
+		timeoutMs: 30 * 60_000,
+	});
+	if (!runtimes.isRuntimeInstalled(name)) throw new Error(runtimes.readFailure(name) || `runtime ${name} still not installed`);
 	return runtimes.runtimeInfo(name);
 }
 
@@ -260,7 +268,10 @@ async function packPackage({ packageDir = process.env.RUNBLOB_E2E_PACKAGE_DIR ||
 			const tmp = `${outDir}.tmp-${process.pid}`;
 			fs.rmSync(tmp, { recursive: true, force: true });
 			fs.mkdirSync(tmp, { recursive: true });
-			await runCommand('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', tmp], { cwd: packageDir });
+			await runCommand('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', tmp], {
+				cwd: packageDir,
+				env: runtimes.cleanNpmEnv(),
+			});
 			const produced = fs.readdirSync(tmp).find((f) => f.endsWith('.tgz'));
 			if (!produced) throw new Error('npm pack produced no tarball');
 			fs.rmSync(outDir, { recursive: true, force: true });
@@ -309,7 +320,7 @@ async function installPackage(userFolder, tarball) {
 			'--loglevel=error',
 			tarball,
 		],
-		{ cwd: nodesDir, env: { ...process.env, npm_config_ignore_scripts: 'true' } },
+		{ cwd: nodesDir, env: runtimes.cleanNpmEnv(process.env, { npm_config_ignore_scripts: 'true' }) },
 	);
 }
 

@@ -1,0 +1,24 @@
+// Jest global setup of the e2e project: installs (or reuses) every n8n runtime the run needs, once, before any test
+// file starts, with progress on stderr. A failure stops the run here with one message naming the runtime, the step and
+// the log file, instead of every test file trying the multi-minute install again.
+'use strict';
+
+const runtimes = require('../../scripts/runtimes.js');
+
+module.exports = async function installRuntimesOnce() {
+	const names = (process.env.RUNBLOB_E2E_RUNTIMES || 'current,oldest')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	// The playground test also needs "current"; installing it here keeps its time out of any test's timeout.
+	if (!names.includes('current')) names.push('current');
+	const t0 = Date.now();
+	process.stderr.write(`\n[e2e] n8n runtimes for this run: ${names.join(', ')} (folder ${runtimes.runtimesDir()})\n`);
+	try {
+		await runtimes.ensureAll(names);
+	} finally {
+		// Test files (and the harness) never install: they report this run's outcome instead.
+		process.env.RUNBLOB_RUNTIMES_CHECKED = '1';
+	}
+	process.stderr.write(`[e2e] n8n runtimes ready in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+};
