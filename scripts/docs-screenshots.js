@@ -38,6 +38,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let playground = null;
 let browserContext = null;
+let currentPage = null;
 let workDir = '';
 
 async function main() {
@@ -71,7 +72,10 @@ async function main() {
 	const url = new URL(base);
 	await browserContext.addCookies([{ name: 'n8n-auth', value: cookie, domain: url.hostname, path: '/' }]);
 	const page = browserContext.pages()[0] || (await browserContext.newPage());
-	page.setDefaultTimeout(30_000);
+	// Generous: the editor's first load compiles and fetches a lot, and the machine may be busy.
+	page.setDefaultNavigationTimeout(180_000);
+	page.setDefaultTimeout(60_000);
+	currentPage = page;
 
 	const rest = async (method, p, body) => {
 		const res = await harness.httpRequest(method, `${base}/rest${p}`, { headers: { cookie: `n8n-auth=${cookie}` }, body });
@@ -88,8 +92,7 @@ async function main() {
 	// 1. The node panel, searched as a newcomer would: trigger context on an empty workflow, action context after it.
 	await openWorkflow(page, base, 'new');
 	await page.getByText('Add first step').first().click();
-	await page.keyboard.type('RunBlob');
-	await sleep(800);
+	await searchNodes(page, 'RunBlob');
 	await shot(page, 'node-picker-trigger.png');
 	await page.keyboard.press('Escape');
 
@@ -104,8 +107,7 @@ async function main() {
 	// 3. Action context of the node panel (Tab on a canvas), then the parameter panels.
 	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
 	await page.keyboard.press('Tab');
-	await page.keyboard.type('RunBlob');
-	await sleep(800);
+	await searchNodes(page, 'RunBlob');
 	await shot(page, 'node-picker-action.png');
 	await page.keyboard.press('Escape');
 	await sleep(300);
@@ -116,6 +118,10 @@ async function main() {
 
 	await openWorkflow(page, base, byName(TRIGGER_EXAMPLE).id);
 	await openNode(page, 'RunBlob Trigger');
+	// Show the Production URL, the one to give the RunBlob node.
+	await page.getByText('Webhook URLs').first().click().catch(() => undefined);
+	await page.getByText('Production URL', { exact: true }).first().click().catch(() => undefined);
+	await sleep(500);
 	await shot(page, 'runblob-trigger.png');
 	await closeNode(page);
 
@@ -131,14 +137,14 @@ async function main() {
 	// 5. Wait for Video from the editor's Execute button: while it waits, and once the video is there.
 	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
 	await page.locator('[data-test-id="execute-workflow-button"]').first().click();
-	await sleep(4000); // the playground's simulator renders for ~13 s: this is the waiting phase
+	await sleep(5000); // the simulator renders for 60 s here (PLAYGROUND_RENDER_SECONDS): this is the waiting phase
 	await shot(page, 'wait-running.png');
 	await openNode(page, 'Generate video');
 	await sleep(500);
 	await shot(page, 'wait-running-panel.png');
 	await closeNode(page);
-	// The run is finished when the last node shows its success mark (or after 90 s, then the picture tells).
-	const deadline = Date.now() + 90_000;
+	// Until the run has finished (or 150 s, then the picture tells).
+	const deadline = Date.now() + 150_000;
 	while (Date.now() < deadline) {
 		const executions = await rest('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: byName(WAIT_EXAMPLE).id }))}`);
 		const latest = (executions.results || executions)[0];
@@ -155,14 +161,25 @@ async function main() {
 }
 
 async function openWorkflow(page, base, id) {
-	await page.goto(`${base}/workflow/${id}`);
+	await page.goto(`${base}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
 	await page.locator('[data-test-id="canvas-wrapper"], .vue-flow').first().waitFor();
 	await sleep(1500); // the canvas fits the view after the first paint
 	await dismissPopups(page);
 }
 
+/** Types into the node panel's search box once it has opened (typing before that loses the first letters). */
+async function searchNodes(page, text) {
+	const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder^="Search"]').first();
+	await search.waitFor();
+	await search.fill(text);
+	await sleep(1000);
+}
+
 async function dismissPopups(page) {
 	for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+	// n8n's one-time hints ("Press N to browse nodes … Got it") would cover the panels.
+	const gotIt = page.getByRole('button', { name: 'Got it' });
+	if (await gotIt.first().isVisible().catch(() => false)) await gotIt.first().click();
 }
 
 async function openNode(page, name) {
@@ -194,6 +211,8 @@ async function startPlayground() {
 		N8N_PORT: String(await harness.freePort()),
 		N8N_RUNNERS_BROKER_PORT: String(await harness.freePort()),
 		PLAYGROUND_SIM_PORT: '0',
+		// Long enough to photograph the waiting run on a busy machine.
+		PLAYGROUND_RENDER_SECONDS: '60',
 		PLAYGROUND_DIR: workDir,
 	});
 	log(`starting the playground (n8n "${RUNTIME}") in ${path.relative(REPO_ROOT, workDir)}…`);
@@ -237,13 +256,20 @@ async function stop() {
 		await Promise.race([exited, sleep(30_000)]);
 		if (playground.exitCode === null) harness.killGroup(playground.pid, 'SIGKILL');
 	}
-	if (workDir && !KEEP) fs.rmSync(workDir, { recursive: true, force: true });
+	if (workDir && !KEEP && !failed) fs.rmSync(workDir, { recursive: true, force: true });
 }
 
+let failed = false;
 main()
 	.then(stop)
 	.catch(async (err) => {
+		failed = true;
 		process.stderr.write(`[screenshots] ${err.stack || err}\n`);
+		// What the browser showed when it failed, next to the kept playground folder.
+		if (currentPage && workDir) {
+			await currentPage.screenshot({ path: path.join(workDir, 'failure.png') }).catch(() => undefined);
+			process.stderr.write(`[screenshots] the page at that moment: ${path.join(workDir, 'failure.png')}\n`);
+		}
 		await stop();
 		process.exit(1);
 	});

@@ -6,9 +6,10 @@
 //   npm start                      # or: node scripts/playground.js [--no-build] [--verbose] [--runtime oldest]
 //   Ctrl-C stops n8n, its task runner and the simulator.
 //
-// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN uses the next port; 0 = random ports),
-// PLAYGROUND_DIR (default <repo>/.playground), RUNBLOB_RUNTIMES_DIR (where the n8n runtimes are cached), and any
-// N8N_* variable you want n8n to see (for example N8N_WEBHOOK_URL=https://<your tunnel>/ to try real RunBlob).
+// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN, mail, S3 and chat services use the
+// next 4 ports; 0 = random ports), PLAYGROUND_DIR (default <repo>/.playground), PLAYGROUND_RENDER_SECONDS (default 10),
+// RUNBLOB_RUNTIMES_DIR (where the n8n runtimes are cached), and any N8N_* variable you want n8n to see (for example
+// N8N_WEBHOOK_URL=https://<your tunnel>/ to try real RunBlob).
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -43,6 +44,8 @@ const SIM_CDN_PORT = SIM_PORT === 0 ? 0 : SIM_PORT + 1;
 // The local mail, S3 and chat services of the delivery examples follow the simulator's ports.
 const DELIVERY_PORTS = { smtp: SIM_PORT && SIM_PORT + 2, s3: SIM_PORT && SIM_PORT + 3, chat: SIM_PORT && SIM_PORT + 4 };
 const SIM_KEY = 'sk-sim-test-key';
+// How long the simulator "renders" a video after 3 s in the queue (PLAYGROUND_RENDER_SECONDS, default 10).
+const RENDER_MS = 1000 * Number(process.env.PLAYGROUND_RENDER_SECONDS || 10);
 const DIR = path.resolve(process.env.PLAYGROUND_DIR || path.join(REPO_ROOT, '.playground'));
 const USER_FOLDER = path.join(DIR, 'home');
 const LOG_FILE = path.join(DIR, 'n8n.log');
@@ -103,7 +106,7 @@ async function main() {
 		port: SIM_PORT,
 		cdnPort: SIM_CDN_PORT,
 		apiKeys: [SIM_KEY],
-		timing: { queueMs: 3000, processingMs: 10000 },
+		timing: { queueMs: 3000, processingMs: RENDER_MS },
 		callbacks: { allowHttp: 'loopback', timeScale: 0.1 },
 	});
 	step(`RunBlob simulator listening on ${sim.url} (videos on ${sim.cdnUrl})`);
@@ -334,7 +337,7 @@ function banner(session, runtime, env) {
 		if (session.loginFailed) lines.push('             (automatic login failed: use the password you set)');
 	}
 	lines.push(
-		` Simulator   ${sim.url}  (API key ${SIM_KEY}; a video takes ~13 s)`,
+		` Simulator   ${sim.url}  (API key ${SIM_KEY}; a video takes ~${3 + RENDER_MS / 1000} s)`,
 		...delivery.summary.map((line) => ` ${line}`),
 		` Data        ${path.relative(REPO_ROOT, DIR) || DIR}/ (delete it to start from scratch)`,
 		` Log         ${path.relative(REPO_ROOT, LOG_FILE)}`,

@@ -30,7 +30,9 @@ export class RunBlobTrigger implements INodeType {
 		// "On Completed, Failed": the event names as picked, not their lower-case values.
 		subtitle:
 			'={{"On " + $parameter["events"].join(", ").replace("completed", "Completed").replace("failed", "Failed")}}',
-		description: 'Starts the workflow when a RunBlob video is ready or has failed',
+		// n8n's node panel merges RunBlob and RunBlob Trigger into one "RunBlob" entry and shows *this* description for
+		// it in both the action and the trigger context, so it names what the package does, not only the trigger.
+		description: 'Generate AI videos with RunBlob, and start workflows when they are ready or fail',
 		defaults: { name: 'RunBlob Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
