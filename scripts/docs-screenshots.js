@@ -91,8 +91,7 @@ async function main() {
 
 	// 1. The node panel, searched as a newcomer would: trigger context on an empty workflow, action context after it.
 	await openWorkflow(page, base, 'new');
-	await page.getByText('Add first step').first().click();
-	await searchNodes(page, 'RunBlob');
+	await searchNodes(page, 'RunBlob', () => page.getByText('Add first step').first().click());
 	await shot(page, 'node-picker-trigger.png');
 	await page.keyboard.press('Escape');
 
@@ -106,8 +105,7 @@ async function main() {
 
 	// 3. Action context of the node panel (Tab on a canvas), then the parameter panels.
 	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
-	await page.keyboard.press('Tab');
-	await searchNodes(page, 'RunBlob');
+	await searchNodes(page, 'RunBlob', () => page.keyboard.press('Tab'));
 	await shot(page, 'node-picker-action.png');
 	await page.keyboard.press('Escape');
 	await sleep(300);
@@ -167,10 +165,18 @@ async function openWorkflow(page, base, id) {
 	await dismissPopups(page);
 }
 
-/** Types into the node panel's search box once it has opened (typing before that loses the first letters). */
-async function searchNodes(page, text) {
+/**
+ * Opens the node panel with `open` (retried: on a busy machine the canvas may not take the first click) and types
+ * into its search box once it is there (typing earlier loses the first letters).
+ */
+async function searchNodes(page, text, open) {
 	const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder^="Search"]').first();
-	await search.waitFor();
+	for (let attempt = 1; ; attempt++) {
+		await open();
+		const shown = await search.waitFor({ timeout: 20_000 }).then(() => true, () => false);
+		if (shown) break;
+		if (attempt === 3) throw new Error('the node panel did not open');
+	}
 	await search.fill(text);
 	await sleep(1000);
 }

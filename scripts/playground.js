@@ -46,6 +46,7 @@ const DELIVERY_PORTS = { smtp: SIM_PORT && SIM_PORT + 2, s3: SIM_PORT && SIM_POR
 const SIM_KEY = 'sk-sim-test-key';
 // How long the simulator "renders" a video after 3 s in the queue (PLAYGROUND_RENDER_SECONDS, default 10).
 const RENDER_MS = 1000 * Number(process.env.PLAYGROUND_RENDER_SECONDS || 10);
+const START_TIMEOUT_MS = 300_000;
 const DIR = path.resolve(process.env.PLAYGROUND_DIR || path.join(REPO_ROOT, '.playground'));
 const USER_FOLDER = path.join(DIR, 'home');
 const LOG_FILE = path.join(DIR, 'n8n.log');
@@ -186,13 +187,14 @@ async function startN8nProcess(runtime, env) {
 		process.stderr.write(`\n[playground] n8n exited unexpectedly (${signal || `exit ${code}`}); see ${LOG_FILE}\n`);
 		shutdown(1);
 	});
-	const deadline = Date.now() + 120_000;
+	// The first start creates n8n's database (about 300 migrations): on a busy 2-core machine that took over 2 minutes.
+	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
 		if (/Editor is now accessible/.test(text)) {
 			const res = await harness.httpRequest('GET', `${BASE_URL}/healthz/readiness`).catch(() => ({ status: 0 }));
 			if (res.status === 200) break;
 		}
-		if (Date.now() > deadline) fail(`n8n did not start within 120 s; see ${LOG_FILE}`);
+		if (Date.now() > deadline) fail(`n8n did not start within ${START_TIMEOUT_MS / 1000} s; see ${LOG_FILE}`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 	step('n8n is up');
