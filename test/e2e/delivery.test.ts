@@ -139,6 +139,7 @@ describe.each(RUNTIMES)('delivery examples in n8n runtime "%s"', (runtime) => {
 		const [attachment] = mail.attachments;
 		expect(attachment.filename).toBe(`${generation.generation_id}.mp4`);
 		expect(attachment.contentType).toBe('video/mp4');
+		expect(attachment.contentDisposition).toBe('attachment'); // a file in the mail, not embedded in a body
 		expect(attachment.content.length).toBe(VIDEO_SIZE);
 		expect(sha256(attachment.content)).toBe(await videoSha256(generation.generation_id, VIDEO_SIZE));
 

@@ -7,7 +7,8 @@ const { simpleParser } = require('mailparser');
 
 /**
  * @typedef {{ from: string, to: string[], subject: string, text: string,
- *   attachments: Array<{ filename: string, contentType: string, content: Buffer }> }} ReceivedMail
+ *   attachments: Array<{ filename: string, contentType: string, contentDisposition: string, content: Buffer }> }}
+ *   ReceivedMail
  */
 
 /**
@@ -36,6 +37,7 @@ async function startSmtpServer({ port = 0, host = '127.0.0.1', onMessage } = {})
 						attachments: (mail.attachments || []).map((a) => ({
 							filename: a.filename ?? '',
 							contentType: a.contentType,
+							contentDisposition: a.contentDisposition,
 							content: a.content,
 						})),
 					});
