@@ -89,13 +89,8 @@ async function main() {
 		return wf;
 	};
 
-	// 1. The node panel, searched as a newcomer would: trigger context on an empty workflow, action context after it.
-	await openWorkflow(page, base, 'new');
-	await searchNodes(page, 'RunBlob', () => page.getByText('Add first step').first().click());
-	await shot(page, 'node-picker-trigger.png');
-	await page.keyboard.press('Escape');
 
-	// 2. Each example's canvas.
+	// 1. Each example's canvas.
 	const files = fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json')).sort();
 	for (const file of files) {
 		const { name } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8'));
@@ -103,13 +98,8 @@ async function main() {
 		await shot(page, `example-${file.replace(/\.json$/, '')}.png`);
 	}
 
-	// 3. Action context of the node panel (Tab on a canvas), then the parameter panels.
+	// 3. The parameter panels.
 	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
-	await searchNodes(page, 'RunBlob', () => page.keyboard.press('Tab'));
-	await shot(page, 'node-picker-action.png');
-	await page.keyboard.press('Escape');
-	await sleep(300);
-
 	await openNode(page, 'Generate video');
 	await shot(page, 'runblob-node.png');
 	await closeNode(page);
@@ -156,6 +146,20 @@ async function main() {
 	await sleep(800);
 	await shot(page, 'wait-finished-binary.png');
 	await closeNode(page);
+
+	// 6. The node panel searched as a newcomer would: action context (Tab on a canvas), trigger context (empty
+	// workflow). Last, on a warmed-up editor: on a busy machine the panel sometimes does not open, then say so.
+	try {
+		await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
+		await searchNodes(page, 'RunBlob', () => page.keyboard.press('Tab'));
+		await shot(page, 'node-picker-action.png');
+		await page.keyboard.press('Escape');
+		await openWorkflow(page, base, 'new');
+		await searchNodes(page, 'RunBlob', () => page.getByText('Add first step').first().click());
+		await shot(page, 'node-picker-trigger.png');
+	} catch (err) {
+		log(`node panel pictures not taken this time: ${err.message}`);
+	}
 }
 
 async function openWorkflow(page, base, id) {
@@ -166,19 +170,21 @@ async function openWorkflow(page, base, id) {
 }
 
 /**
- * Opens the node panel with `open` (retried: on a busy machine the canvas may not take the first click) and types
- * into its search box once it is there (typing earlier loses the first letters).
+ * Opens the node panel with `open` (retried: on a busy machine the canvas may not take the first action) and types
+ * into its search box, which n8n focuses when the panel opens (typing before that loses the first letters).
  */
 async function searchNodes(page, text, open) {
-	const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder^="Search"]').first();
+	const searchFocused = () =>
+		page
+			.waitForFunction(() => document.activeElement?.tagName === 'INPUT', undefined, { timeout: 20_000 })
+			.then(() => true, () => false);
 	for (let attempt = 1; ; attempt++) {
 		await open();
-		const shown = await search.waitFor({ timeout: 20_000 }).then(() => true, () => false);
-		if (shown) break;
+		if (await searchFocused()) break;
 		if (attempt === 3) throw new Error('the node panel did not open');
 	}
-	await search.fill(text);
-	await sleep(1000);
+	await page.keyboard.type(text);
+	await sleep(1500);
 }
 
 async function dismissPopups(page) {
