@@ -223,7 +223,10 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 		const [first, none, third] = waiting.ids;
 		expect(none).toBeUndefined();
 		const submissionError = waiting.run.executeData.data.main[0]![1];
-		expect(submissionError).toEqual({ json: { error: 'The prompt is empty' }, pairedItem: { item: 1 } });
+		expect(submissionError).toEqual({
+			json: { error: 'The prompt is empty', description: expect.any(String) },
+			pairedItem: { item: 1 },
+		});
 
 		sim.finish(first!);
 		sim.finish(third!);
