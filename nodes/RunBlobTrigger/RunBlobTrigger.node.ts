@@ -7,18 +7,22 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import type { Rejection } from '../shared/callbackContract';
 import {
+	acknowledge,
+	answerDeadline,
 	normaliseGeneration,
 	readCallbackRequest,
 	respond,
+	retryLater,
 	verifyCallbackSignature,
 } from '../shared/callbackContract';
 import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
-import { getGeneration, getSettings, openVideoStream } from '../shared/transport';
-import { claim, release } from './dedupe';
+import { getGenerationWithin, getSettings, openVideoStream } from '../shared/transport';
+import { claim, markStarted, startedKeys } from './dedupe';
+import { recordDelivered, wasDelivered } from './deliveredStore';
 
 export class RunBlobTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -138,6 +142,7 @@ export class RunBlobTrigger implements INodeType {
 
 /** Never throws: every bad request gets a 4xx and starts nothing (a throw would make n8n start a failed execution). */
 async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const deadline = answerDeadline();
 	const req = this.getRequestObject();
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 
@@ -170,7 +175,7 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 		}
 	}
 
-	// 3. Shape.
+	// 3. Shape (the generation_id comes out in lower case).
 	const request = readCallbackRequest(this, settings.baseUrl);
 	if (!request.ok) return respond(this, request.rejection);
 	const payload = request.payload;
@@ -188,54 +193,115 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 	const node = this.getNode();
 	const scope = `${this.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
 	const key = `${payload.generation_id}:${payload.status}`;
-	if (!claim(scope, key)) {
+	const turn = await takeTurn(this, scope, key, deadline);
+	if (turn === 'duplicate') {
 		return respond(this, { status: 200, body: { received: true, duplicate: true } });
 	}
-
-	// 6. Optionally trust RunBlob's own record over the body.
-	let source: Record<string, unknown> = payload;
-	if (options.verifyWithApi === true) {
-		const verified = await verifyWithApi(this, settings.baseUrl, payload);
-		if ('reply' in verified) {
-			release(scope, key);
-			return respond(this, verified.reply);
-		}
-		source = verified.record;
+	if (turn === 'busy') {
+		return respond(
+			this,
+			retryLater(
+				'Another delivery of this callback is still being processed; try again later',
+			),
+		);
 	}
 
-	const item: INodeExecutionData = { json: normaliseGeneration(source) };
-	if (
-		options.downloadVideo === true &&
-		item.json.status === 'completed' &&
-		typeof item.json.video_url === 'string'
-	) {
-		// Answer RunBlob first: a download can outlast its 30 s timeout and would otherwise trigger retries.
-		this.getResponseObject().status(200).json({ received: true });
-		const property = String(options.binaryPropertyName || 'data');
-		try {
-			const video = await openVideoStream(this, settings.baseUrl, item.json.video_url, {
-				generationId: payload.generation_id,
-			});
-			const fileName = `${payload.generation_id}.mp4`;
-			item.binary = {
-				[property]: await this.helpers.prepareBinaryData(video.body, fileName, video.contentType),
-			};
-		} catch (error) {
-			item.json.download_error = (error as Error).message;
+	let started = false;
+	try {
+		// 6. Optionally trust RunBlob's own record over the body.
+		let source: Record<string, unknown> = payload;
+		if (options.verifyWithApi === true) {
+			const verified = await verifyWithApi(this, settings.baseUrl, payload, deadline);
+			if ('reply' in verified) return respond(this, verified.reply);
+			source = verified.record;
 		}
-		return { noWebhookResponse: true, workflowData: [[item]] };
+
+		// 7. Hand the execution to n8n, remembered durably so retries and restarts do not start another.
+		const item: INodeExecutionData = { json: normaliseGeneration(source) };
+		const startExecution = () => {
+			recordDelivered(this.getWorkflowStaticData('node'), key, startedKeys(scope));
+			started = true;
+			turn.settle(true);
+		};
+		if (
+			options.downloadVideo === true &&
+			item.json.status === 'completed' &&
+			typeof item.json.video_url === 'string'
+		) {
+			return await answerThenDownload(this, settings.baseUrl, options, item, startExecution);
+		}
+		startExecution();
+		return acknowledge(this, ACKNOWLEDGEMENT, [[item]]);
+	} finally {
+		if (!started) turn.settle(false);
 	}
-	return { workflowData: [[item]] };
+}
+
+/** The body of every acknowledgement that starts an execution. */
+const ACKNOWLEDGEMENT = { received: true };
+
+/**
+ * Decides who handles a callback key: this delivery (it owns the claim), nobody (an execution already started:
+ * duplicate), or later (a twin is still deciding past the time budget: RunBlob must retry). While a twin is in flight
+ * this delivery waits for its outcome, and takes over if the twin gave the key back.
+ */
+async function takeTurn(
+	ctx: IWebhookFunctions,
+	scope: string,
+	key: string,
+	deadline: number,
+): Promise<'duplicate' | 'busy' | { settle: (started: boolean) => void }> {
+	const store = ctx.getWorkflowStaticData('node');
+	for (;;) {
+		if (wasDelivered(store, key)) {
+			markStarted(scope, key);
+			return 'duplicate';
+		}
+		const turn = claim(scope, key);
+		if (turn.kind === 'started') return 'duplicate';
+		if (turn.kind === 'owner') return turn;
+		const outcome = await Promise.race([
+			turn.outcome,
+			sleep(Math.max(0, deadline - Date.now())).then(() => 'timeout' as const),
+		]);
+		if (outcome === 'timeout') return 'busy';
+	}
+}
+
+/** Download Video: RunBlob gets its answer first (a download can outlast its 30 s), then the file is streamed. */
+async function answerThenDownload(
+	ctx: IWebhookFunctions,
+	baseUrl: string,
+	options: IDataObject,
+	item: INodeExecutionData,
+	startExecution: () => void,
+): Promise<IWebhookResponseData> {
+	startExecution();
+	ctx.getResponseObject().status(200).json(ACKNOWLEDGEMENT);
+	const id = String(item.json.generation_id);
+	const property = String(options.binaryPropertyName || 'data');
+	try {
+		const video = await openVideoStream(ctx, baseUrl, String(item.json.video_url), {
+			generationId: id,
+		});
+		item.binary = {
+			[property]: await ctx.helpers.prepareBinaryData(video.body, `${id}.mp4`, video.contentType),
+		};
+	} catch (error) {
+		item.json.download_error = (error as Error).message;
+	}
+	return { noWebhookResponse: true, workflowData: [[item]] };
 }
 
 async function verifyWithApi(
 	ctx: IWebhookFunctions,
 	baseUrl: string,
 	payload: { generation_id: string; status: string; video_url?: string | null },
+	deadline: number,
 ): Promise<{ record: Record<string, unknown> } | { reply: Rejection }> {
 	let record: Record<string, unknown>;
 	try {
-		record = await getGeneration(ctx, baseUrl, payload.generation_id);
+		record = await getGenerationWithin(ctx, baseUrl, payload.generation_id, deadline);
 	} catch (error) {
 		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
 		if (httpCode === 404) {
@@ -246,12 +312,9 @@ async function verifyWithApi(
 				},
 			};
 		}
-		// RunBlob unreachable or failing: 503 makes RunBlob retry later instead of losing the callback.
+		// RunBlob unreachable, failing or too slow: 503 in time makes RunBlob retry later instead of losing the callback.
 		return {
-			reply: {
-				status: 503,
-				body: { error: `Could not verify the callback with RunBlob: ${(error as Error).message}` },
-			},
+			reply: retryLater(`Could not verify the callback with RunBlob: ${(error as Error).message}`),
 		};
 	}
 	const mismatch =

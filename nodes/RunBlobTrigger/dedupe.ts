@@ -1,43 +1,96 @@
 /**
- * Remembers which (generation_id, status) callbacks already started an execution, so RunBlob's retries and duplicate
- * deliveries start at most one. Checked and marked synchronously, so concurrent duplicates are caught too.
+ * In-process claims on callback keys (generation_id + status), so concurrent and repeated deliveries of one callback
+ * start at most one execution. A key is either *in flight* (a delivery owns it and is still deciding) or *started*
+ * (its delivery handed an execution to n8n). Only a started key makes later deliveries duplicates; a delivery that
+ * finds its twin in flight waits for the twin's outcome (see RunBlobTrigger's handler), because answering
+ * "duplicate" before an execution exists would let RunBlob stop retrying a callback that may still be rejected.
  *
- * In memory, per n8n process: a trigger's webhook() cannot persist anything (n8n saves workflow static data only when
- * an execution changes it, not when a webhook handler does), so a restart forgets. Bounded: entries expire after
- * DEDUPE_TTL_MS — far beyond RunBlob's 15.5-minute retry window — and only the newest MAX_REMEMBERED are kept.
+ * Per process and lost on restart: the durable record of started keys is `deliveredStore` (workflow static data).
+ * Bounded: started keys expire after DEDUPE_TTL_MS — far beyond RunBlob's 15.5-minute retry window — and only the
+ * newest MAX_REMEMBERED are kept; an in-flight claim that is never settled expires after IN_FLIGHT_TTL_MS.
  */
 
 export const DEDUPE_TTL_MS = 72 * 3600 * 1000;
 export const MAX_REMEMBERED = 5000;
+export const IN_FLIGHT_TTL_MS = 120_000;
 
-const memory = new Map<string, Map<string, number>>();
-
-/** Entries are inserted in expiry order, so expired and surplus ones are always at the front. */
-function prune(entries: Map<string, number>, now: number): void {
-	for (const [key, expires] of entries) {
-		if (expires > now && entries.size < MAX_REMEMBERED) break;
-		entries.delete(key);
-	}
+interface Entry {
+	expires: number;
+	/** When the execution was handed to n8n; undefined while in flight. */
+	startedAt?: number;
+	/** Resolves with true (started) or false (given back) when the owning delivery settles. */
+	outcome?: Promise<boolean>;
+	settle?: (started: boolean) => void;
 }
 
-/** Claims a callback key for a trigger (`scope`). Returns false when it was already claimed: a duplicate. */
-export function claim(scope: string, key: string, now = Date.now()): boolean {
+export type Claim =
+	| { kind: 'owner'; settle: (started: boolean) => void }
+	| { kind: 'started' }
+	| { kind: 'inFlight'; outcome: Promise<boolean> };
+
+const memory = new Map<string, Map<string, Entry>>();
+
+function entriesOf(scope: string): Map<string, Entry> {
 	let entries = memory.get(scope);
 	if (!entries) {
 		entries = new Map();
 		memory.set(scope, entries);
 	}
-	prune(entries, now);
-	const expires = entries.get(key);
-	if (expires !== undefined && expires > now) return false;
-	entries.delete(key); // re-insert at the back to keep expiry order
-	entries.set(key, now + DEDUPE_TTL_MS);
-	return true;
+	return entries;
 }
 
-/** Gives a claim back, for a callback that was rejected after claiming (so RunBlob's retry can still succeed). */
-export function release(scope: string, key: string): void {
-	memory.get(scope)?.delete(key);
+/** Entries are (re)inserted at the back when they change, so expired and surplus ones gather at the front. */
+function prune(entries: Map<string, Entry>, now: number): void {
+	for (const [key, entry] of entries) {
+		if (entry.expires > now && entries.size < MAX_REMEMBERED) break;
+		entries.delete(key);
+		entry.settle?.(false); // an abandoned in-flight claim: wake its waiters
+	}
+}
+
+/** Claims a callback key for a trigger (`scope`): the caller owns it, or it is started, or a twin owns it. */
+export function claim(scope: string, key: string, now = Date.now()): Claim {
+	const entries = entriesOf(scope);
+	prune(entries, now);
+	const existing = entries.get(key);
+	if (existing && existing.expires > now) {
+		if (existing.startedAt !== undefined) return { kind: 'started' };
+		return { kind: 'inFlight', outcome: existing.outcome! };
+	}
+	if (existing) {
+		entries.delete(key);
+		existing.settle?.(false); // expired in flight: its waiters try again
+	}
+	let resolve!: (started: boolean) => void;
+	const outcome = new Promise<boolean>((done) => (resolve = done));
+	const entry: Entry = { expires: now + IN_FLIGHT_TTL_MS, outcome };
+	entry.settle = (started: boolean) => {
+		if (entry.settle === undefined) return; // settled already
+		entry.settle = undefined;
+		entry.outcome = undefined;
+		if (entries.get(key) === entry) entries.delete(key);
+		if (started) markStarted(scope, key);
+		resolve(started);
+	};
+	entries.set(key, entry);
+	return { kind: 'owner', settle: entry.settle };
+}
+
+/** Records that a key's execution was handed to n8n (also used for keys found in the durable record). */
+export function markStarted(scope: string, key: string, now = Date.now()): void {
+	const entries = entriesOf(scope);
+	entries.delete(key); // re-insert at the back to keep expiry order
+	prune(entries, now);
+	entries.set(key, { expires: now + DEDUPE_TTL_MS, startedAt: now });
+}
+
+/** Started keys of a trigger with the time their execution started, oldest first. */
+export function startedKeys(scope: string, now = Date.now()): Array<[string, number]> {
+	const started: Array<[string, number]> = [];
+	for (const [key, entry] of memory.get(scope) ?? []) {
+		if (entry.startedAt !== undefined && entry.expires > now) started.push([key, entry.startedAt]);
+	}
+	return started;
 }
 
 /** Forgets everything, as a restart does. */
@@ -45,7 +98,7 @@ export function forgetAll(): void {
 	memory.clear();
 }
 
-/** How many keys a trigger currently remembers. */
+/** How many keys a trigger currently remembers (started or in flight). */
 export function rememberedCount(scope: string): number {
 	return memory.get(scope)?.size ?? 0;
 }

@@ -20,18 +20,37 @@ export const SIGNATURE_QUERY = { timestamp: 'rb_ts', signature: 'rb_sig' } as co
 
 // ---------------------------------------------------------------------------------------------------------------
 // Time: RunBlob writes ISO-8601 with microseconds and no zone ("2025-11-24T10:00:00.000000"); we read it as UTC.
+// Other families end in "Z". Dates that do not exist (30 February) are refused, not rolled over by `Date`.
 
 const RUNBLOB_TIME =
-	/^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
+	/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function parseRunBlobTime(value: unknown): Date | null {
 	if (typeof value !== 'string') return null;
 	const match = RUNBLOB_TIME.exec(value.trim());
 	if (!match) return null;
-	const [, date, time, fraction = '', zone = 'Z'] = match;
+	const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
+	const fields = [year, month, day, hour, minute, second].map(Number);
+	if (!isRealDateTime(fields) || !isRealZone(zone)) return null;
 	const millis = fraction ? `.${fraction.slice(1, 4).padEnd(3, '0')}` : '';
-	const parsed = new Date(`${date}T${time}${millis}${zone}`);
+	const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`; // "+0200" → "+02:00"
+	const parsed = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${millis}${offset}`);
 	return Number.isNaN(parsed.getTime()) ? null : parsed;
+}
+
+/** The wall-clock fields name a moment that exists: month 1–12, a day the month has, 00:00:00–23:59:59. */
+function isRealDateTime([year, month, day, hour, minute, second]: number[]): boolean {
+	if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+	const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // 2000 is a leap year: February has 29
+	if (day > daysInMonth) return false;
+	const isLeapYear = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+	return !(month === 2 && day === 29 && !isLeapYear);
+}
+
+function isRealZone(zone: string): boolean {
+	if (zone === 'Z') return true;
+	const digits = zone.replace(':', '');
+	return Number(digits.slice(1, 3)) <= 23 && Number(digits.slice(3, 5)) <= 59;
 }
 
 function toIso(value: unknown): string | null {
@@ -82,6 +101,16 @@ export function isJsonContentType(header: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Identifiers: UUIDs are case-insensitive, so every comparison, key and output uses the lower-case form.
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function normaliseGenerationId(value: unknown): string {
+	const id = String(value ?? '');
+	return UUID_SHAPE.test(id) ? id.toLowerCase() : id;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Payload schema
 
 const isoTime = z
@@ -106,7 +135,10 @@ function videoUrl(allowHttp: boolean) {
 
 function buildSchema(allowHttp: boolean) {
 	const common = {
-		generation_id: z.string().uuid('must be a UUID'),
+		generation_id: z
+			.string()
+			.uuid('must be a UUID')
+			.transform((id) => id.toLowerCase()),
 		prompt: z.string(),
 		created_at: isoTime,
 		completed_at: isoTime.nullable().optional(),
@@ -166,6 +198,8 @@ export function parseCallbackPayload(
 export interface Rejection {
 	status: number;
 	body: IDataObject;
+	/** Seconds RunBlob may wait before trying again (sent as Retry-After with a 503). */
+	retryAfterSeconds?: number;
 }
 
 export type CallbackRequestResult =
@@ -198,9 +232,43 @@ function reject(status: number, error: string, details?: string[]): CallbackRequ
 }
 
 /** Answers the callback directly and tells n8n not to start or resume anything. */
-export function respond(ctx: IWebhookFunctions, { status, body }: Rejection): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
+export function respond(
+	ctx: IWebhookFunctions,
+	{ status, body, retryAfterSeconds }: Rejection,
+): IWebhookResponseData {
+	const res = ctx.getResponseObject();
+	if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
+	res.status(status).json(body);
 	return { noWebhookResponse: true };
+}
+
+/**
+ * Answers the callback with a JSON body and hands the items to n8n, which starts (or resumes) the run. Written by the
+ * node because n8n's "respond on received" mode would answer with its own placeholder text instead of JSON.
+ */
+export function acknowledge(
+	ctx: IWebhookFunctions,
+	body: IDataObject,
+	workflowData?: IWebhookResponseData['workflowData'],
+): IWebhookResponseData {
+	ctx.getResponseObject().status(200).json(body);
+	return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Time budget: RunBlob gives each delivery 30 s. Everything before the answer (waiting for a twin delivery,
+// verification reads) must end well inside it, leaving room for n8n's own work around webhook() and the network.
+
+export const ANSWER_BUDGET = { ms: 20_000 };
+
+/** The moment (epoch ms) by which a callback that arrived `now` must have its answer decided. */
+export function answerDeadline(now = Date.now()): number {
+	return now + ANSWER_BUDGET.ms;
+}
+
+/** A 503 that makes RunBlob deliver the callback again later (it retries any non-2xx). */
+export function retryLater(error: string): Rejection {
+	return { status: 503, body: { error }, retryAfterSeconds: 30 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -223,7 +291,7 @@ export function normaliseGeneration(source: Record<string, unknown>): Normalised
 	const completed = parseRunBlobTime(source.completed_at);
 	const str = (value: unknown) => (typeof value === 'string' ? value : null);
 	return {
-		generation_id: String(source.generation_id ?? ''),
+		generation_id: normaliseGenerationId(source.generation_id),
 		status: String(source.status ?? ''),
 		prompt: str(source.prompt),
 		video_url: str(source.video_url),

@@ -500,6 +500,7 @@ async function dbTemplate(runtime, env) {
  * @param {string} [options.tarball] a packed package to install instead of packing the repository
  * @param {boolean} [options.installPackage] default true; false starts n8n without the package
  * @param {{ email: string, password: string, firstName: string, lastName: string }} [options.owner]
+ * @param {number} [options.startTimeoutMs] how long a start may take (default $RUNBLOB_E2E_START_TIMEOUT_MS or 90 s)
  */
 async function startN8n(options = {}) {
 	const t0 = Date.now();
@@ -802,7 +803,8 @@ async function startN8n(options = {}) {
 		});
 		// Ready = the HTTP server is up and the DB is migrated (the editor line is printed after both).
 		const t1 = Date.now();
-		const deadline = Date.now() + START_TIMEOUT_MS;
+		const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
+		const deadline = Date.now() + startTimeoutMs;
 		for (;;) {
 			if (exitInfo) throw new Error(`n8n exited during start (${JSON.stringify(exitInfo)})\n${tail()}`);
 			if (/Editor is now accessible/.test(logText.slice(logText.lastIndexOf(marker)))) {
@@ -811,7 +813,7 @@ async function startN8n(options = {}) {
 			}
 			if (Date.now() > deadline) {
 				await stopProcess();
-				throw new Error(`n8n did not become ready within ${START_TIMEOUT_MS} ms\n${tail()}`);
+				throw new Error(`n8n did not become ready within ${startTimeoutMs} ms\n${tail()}`);
 			}
 			await sleep(100);
 		}

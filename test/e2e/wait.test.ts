@@ -53,13 +53,16 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		sim = await createSimulator({
 			port: 0,
 			videoSize: VIDEO_SIZE,
-			callbacks: { allowHttp: 'loopback', timeScale: 0.01 },
+			// RunBlob's retry schedule 100× faster, with its real 30 s per-delivery timeout (scaled too, it would be 300 ms:
+			// a loaded test machine then loses deliveries that RunBlob itself would not).
+			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
 			// "lost" and "forgery" callbacks never arrive; "dup" ones arrive three times.
 			callbackFaults: (record: { prompt: string }) =>
 				/lost|forgery/.test(record.prompt) ? { drop: true } : /dup/.test(record.prompt) ? { duplicate: 2 } : {},
-			// Prompts steer the simulator: "fail" fails, "slow" renders for a minute, "#n" renders in reverse order.
+			// Prompts steer the simulator: "fail" fails, "slow" renders for ten minutes (the test finishes it itself; a restart
+			// of n8n on a loaded machine can take more than a minute), "#n" renders in reverse order.
 			timing: (record: { prompt: string }) => {
-				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 60_000 };
+				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
 				const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
 				return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
 			},
@@ -216,7 +219,7 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		const execution = await finished(executionId);
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'RunBlob')[0].json).toMatchObject({ generation_id: generation.generation_id, status: 'completed' });
-	}, 120_000);
+	}, 300_000);
 
 	test('On Failed Generation = Stop Before the Next Node: no items go on, the failure is recorded', async () => {
 		const executionId = await start(WF.stop, ['ok #1', 'broken #2 fail']);

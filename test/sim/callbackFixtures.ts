@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
 import { RunBlobApi } from '../../credentials/RunBlobApi.credentials';
-import { signCallbackUrl } from '../../nodes/shared/callbackContract';
-import { RETRY } from '../../nodes/shared/transport';
+import { ANSWER_BUDGET, signCallbackUrl } from '../../nodes/shared/callbackContract';
+import { BUDGETED_READ, RETRY } from '../../nodes/shared/transport';
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { TestWebhookResponse, executeNode, getN8nRuntime } from '../helpers/n8n';
 import type { RecordedResponse } from '../helpers/n8n';
@@ -167,6 +167,23 @@ export function useFastRetries(): void {
 	});
 	afterAll(() => {
 		Object.assign(RETRY, original);
+	});
+}
+
+/**
+ * Shrinks the answer budget (20 s in production) and the per-attempt read timeout for a test file, so "RunBlob is too
+ * slow" cases take a second or two. The logic under test is the same; only the clock is scaled.
+ */
+export function useShortAnswerBudget(budgetMs = 1_500, attemptTimeoutMs = 500): void {
+	const original = { budget: ANSWER_BUDGET.ms, read: { ...BUDGETED_READ } };
+	beforeAll(() => {
+		ANSWER_BUDGET.ms = budgetMs;
+		BUDGETED_READ.attemptTimeoutMs = attemptTimeoutMs;
+		BUDGETED_READ.minAttemptMs = Math.min(BUDGETED_READ.minAttemptMs, attemptTimeoutMs / 5);
+	});
+	afterAll(() => {
+		ANSWER_BUDGET.ms = original.budget;
+		Object.assign(BUDGETED_READ, original.read);
 	});
 }
 

@@ -99,9 +99,9 @@ describe('valid callbacks start exactly one normalised item', () => {
 			render_seconds: 330,
 		});
 		expect(item.binary).toBeUndefined();
-		// n8n answers (responseMode onReceived); the node wrote nothing itself.
-		expect(result.noWebhookResponse).toBeUndefined();
-		expect(response.ended).toBe(false);
+		// The node answers RunBlob itself with JSON (n8n's "respond on received" would send a placeholder text).
+		expect(result.noWebhookResponse).toBe(true);
+		expect(response).toMatchObject({ statusCode: 200, ended: true, body: { received: true } });
 	});
 
 	it("RunBlob's documented failure payload", async () => {
@@ -124,7 +124,7 @@ describe('valid callbacks start exactly one normalised item', () => {
 				},
 			],
 		]);
-		expect(response.ended).toBe(false);
+		expect(response).toMatchObject({ statusCode: 200, ended: true, body: { received: true } });
 	});
 
 	it.each<[string, Payload, IDataObject]>([
@@ -209,7 +209,7 @@ describe('authenticity on the accepting side', () => {
 		const t = trigger({ credentials: runBlobCredential({ callbackSecret: secret }) });
 		const payload = completedPayload();
 		const { result, response } = await t.deliver(payload, { path: signedTriggerPath(t.webhookId, secret) });
-		expect(response.ended).toBe(false);
+		expect(response).toMatchObject({ statusCode: 200, body: { received: true } });
 		expect(result.workflowData![0][0].json.generation_id).toBe(payload.generation_id);
 	});
 
@@ -298,13 +298,38 @@ describe('exactly once per generation_id + status', () => {
 		expect(againFailed.result.workflowData).toBeUndefined();
 	});
 
-	it('duplicates are remembered in memory: a restart forgets them', async () => {
+	it('duplicates are remembered durably: after a restart the static data still knows them', async () => {
 		const t = trigger();
 		const payload = completedPayload();
 		expect((await t.deliver(payload)).result.workflowData).toBeDefined();
-		expect((await t.deliver(payload)).result.workflowData).toBeUndefined();
+		expect(seenKeys(t.staticData)).toEqual([`${payload.generation_id}:completed`]);
 		forgetAll(); // what a restart of n8n does to the in-process memory
-		expect((await t.deliver(payload)).result.workflowData).toBeDefined();
+		const replay = await t.deliver(payload);
+		expect(replay.result.workflowData).toBeUndefined();
+		expect(replay.response).toMatchObject({ statusCode: 200, body: { received: true, duplicate: true } });
+		// Another n8n process (queue mode) reads the same saved static data: also a duplicate.
+		forgetAll();
+		const elsewhere = await trigger({ workflowId: t.workflowId, nodeId: t.nodeId, webhookId: t.webhookId, staticData: JSON.parse(JSON.stringify(t.staticData)) }).deliver(payload);
+		expect(elsewhere.result.workflowData).toBeUndefined();
+	});
+
+	it('a replay with the generation_id in upper case is the same callback; the output id is lower case', async () => {
+		const t = trigger();
+		const id = randomUUID();
+		const first = await t.deliver(completedPayload({ generation_id: id.toUpperCase() }));
+		expect(first.result.workflowData![0][0].json.generation_id).toBe(id);
+		const replay = await t.deliver(completedPayload({ generation_id: id }));
+		expect(replay.response.body).toEqual({ received: true, duplicate: true });
+		const mixed = await t.deliver(completedPayload({ generation_id: id.slice(0, 9).toUpperCase() + id.slice(9) }));
+		expect(mixed.result.workflowData).toBeUndefined();
+		expect(seenKeys(t.staticData)).toEqual([`${id}:completed`]);
+	});
+
+	it('rejected callbacks leave no durable record', async () => {
+		const t = trigger({ events: ['completed'] });
+		await t.deliver(failedPayload());
+		await t.deliver({ ...completedPayload(), created_at: '2025-02-30T10:00:00.000000' });
+		expect(seenKeys(t.staticData)).toEqual([]);
 	});
 
 	it('different triggers (workflow or node) do not share keys', async () => {

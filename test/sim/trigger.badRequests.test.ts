@@ -145,9 +145,13 @@ const mistyped: Array<[string, unknown]> = [
 	['created_at', 'yesterday'],
 	['created_at', '2025-11-24'],
 	['created_at', '2025-13-45T99:00:00.000000'],
+	['created_at', '2025-02-30T10:00:00.000000'],
+	['created_at', '2025-11-31T10:00:00.000000'],
+	['created_at', '2025-11-24T24:00:00.000000'],
 	['created_at', ''],
 	['completed_at', 1732442730],
 	['completed_at', 'soon'],
+	['completed_at', '2026-02-29T00:00:00Z'],
 	['completed_at', true],
 	['video_url', 42],
 	['video_url', { href: 'https://cdn.runblob.io/v.mp4' }],
@@ -404,7 +408,7 @@ describe(`RunBlob Trigger rejects a corpus of ${cases.length} bad requests`, () 
 			webhookId: WEBHOOK_ID,
 			request: json(completedPayload(), { ip: '203.0.113.10', path: signedTriggerPath(WEBHOOK_ID, SECRET) }),
 		});
-		expect(response.ended).toBe(false);
+		expect(response).toMatchObject({ statusCode: 200, ended: true, body: { received: true } });
 		expect(result.workflowData![0]).toHaveLength(1);
 	});
 });

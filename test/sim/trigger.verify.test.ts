@@ -11,7 +11,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
 import { forgetAll } from '../../nodes/RunBlobTrigger/dedupe';
-import { RETRY } from '../../nodes/shared/transport';
+import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
 import { getN8nRuntime, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
@@ -27,6 +27,7 @@ import {
 	sha256,
 	triggerPath,
 	useFastRetries,
+	useShortAnswerBudget,
 	type Payload,
 	watchAnswerBeforeStore,
 } from './callbackFixtures';
@@ -38,6 +39,7 @@ const OTHER_KEY = 'sk-sim-other-key';
 let sim: Sim;
 
 useFastRetries();
+useShortAnswerBudget();
 
 beforeAll(async () => {
 	sim = await createSimulator({
@@ -106,7 +108,7 @@ describe('Verify With RunBlob API', () => {
 		const t = trigger({ verifyWithApi: true });
 		const { result, response } = await t.deliver(body);
 
-		expect(response.ended).toBe(false);
+		expect(response).toMatchObject({ statusCode: 200, ended: true, body: { received: true } });
 		expect(result.workflowData![0]).toHaveLength(1);
 		expect(result.workflowData![0][0].json).toEqual(normalised(record as unknown as Payload));
 		expect(result.workflowData![0][0].json.prompt).toBe('what RunBlob rendered');
@@ -188,24 +190,30 @@ describe('Verify With RunBlob API', () => {
 		expect(result.workflowData).toBeUndefined();
 	});
 
-	it.each([503, 500, 502])('RunBlob answering %i on every attempt → 503, no execution; its retry later succeeds', async (status) => {
+	it.each([503, 500, 502, 429])('RunBlob answering %i on every attempt → 503 + Retry-After in time, no execution; its retry later succeeds', async (status) => {
 		const record = await finished('completed');
 		const t = trigger({ verifyWithApi: true });
-		sim.injectFaults({ status, count: RETRY.attempts, method: 'GET', path: `/v1/sora/generations/${record.generation_id}/` });
+		sim.injectFaults({ status, count: 10_000, retryAfter: 0, method: 'GET', path: `/v1/sora/generations/${record.generation_id}/` });
 
+		const started = Date.now();
 		const failing = await t.deliver(record.callback_payload!);
+		const took = Date.now() - started;
 		expect(failing.result).toEqual({ noWebhookResponse: true });
 		expect(failing.response.statusCode).toBe(503);
-		expect((failing.response.body as IDataObject).error).toMatch(/^Could not verify the callback with RunBlob: RunBlob answered HTTP \d{3}/);
-		// transport retried reads the documented number of times before giving up
-		expect(statusGets(record.generation_id).map((r) => r.status)).toEqual(Array(RETRY.attempts).fill(status));
+		expect(failing.response.headers['retry-after']).toBe('30');
+		expect((failing.response.body as IDataObject).error).toMatch(/^Could not verify the callback with RunBlob: RunBlob (answered HTTP \d{3}|is rate limiting)/);
+		// retried while the budget lasted, then answered within it
+		expect(statusGets(record.generation_id).length).toBeGreaterThanOrEqual(2);
+		expect(statusGets(record.generation_id).every((r) => r.status === status)).toBe(true);
+		expect(took).toBeLessThan(ANSWER_BUDGET.ms + 1_000);
+		sim.faultQueue.clear();
 		const retried = await t.deliver(record.callback_payload!);
 		expect(retried.result.workflowData![0]).toHaveLength(1);
 	});
 
 	it('RunBlob dropping the connection on every attempt → 503', async () => {
 		const record = await finished('failed');
-		sim.injectFaults({ drop: true, count: RETRY.attempts, method: 'GET', path: `/v1/sora/generations/${record.generation_id}/` });
+		sim.injectFaults({ drop: true, count: 10_000, method: 'GET', path: `/v1/sora/generations/${record.generation_id}/` });
 		const { result, response } = await trigger({ verifyWithApi: true }).deliver(record.callback_payload!);
 		expect(response.statusCode).toBe(503);
 		expect(result.workflowData).toBeUndefined();
@@ -221,6 +229,81 @@ describe('Verify With RunBlob API', () => {
 		expect((response.body as IDataObject).error).toMatch(/Could not reach RunBlob \(ECONNREFUSED\)/);
 	});
 
+	it('a status read that hangs past the budget → 503 in time (each attempt has its own short timeout)', async () => {
+		const record = await finished('completed');
+		const path = `/v1/sora/generations/${record.generation_id}/`;
+		// RunBlob's API answers 503 only after 10 s — longer than the whole answer budget.
+		sim.injectFaults({ status: 503, delayMs: 10_000, count: 10_000, method: 'GET', path });
+		const t = trigger({ verifyWithApi: true });
+		const started = Date.now();
+		const { result, response } = await t.deliver(record.callback_payload!);
+		expect(Date.now() - started).toBeLessThan(ANSWER_BUDGET.ms + 1_000);
+		expect(response).toMatchObject({ statusCode: 503, ended: true });
+		expect(result.workflowData).toBeUndefined();
+		// more than one attempt fitted: the first one was cut off by its own timeout, not the budget
+		expect(statusGets(record.generation_id).length).toBeGreaterThanOrEqual(2);
+		sim.faultQueue.clear();
+		expect((await t.deliver(record.callback_payload!)).result.workflowData![0]).toHaveLength(1);
+	});
+});
+
+describe('a copy of a callback arriving while the first delivery is still verifying', () => {
+	it('is never told "duplicate" before an execution exists: both get 503 while RunBlob hangs; later exactly one run', async () => {
+		const record = await finished('completed');
+		const path = `/v1/sora/generations/${record.generation_id}/`;
+		sim.injectFaults({ status: 503, delayMs: 10_000, count: 10_000, method: 'GET', path });
+		const t = trigger({ verifyWithApi: true });
+		const first = t.deliver(record.callback_payload!);
+		await sim.waitFor(() => statusGets(record.generation_id).length >= 1);
+		const copy = await t.deliver(record.callback_payload!);
+		expect(copy.response.statusCode).toBe(503);
+		expect(copy.response.body).not.toMatchObject({ duplicate: true });
+		expect((copy.response.body as IDataObject).error).toMatch(/still being processed|Could not verify/);
+		expect((await first).response.statusCode).toBe(503);
+
+		sim.faultQueue.clear();
+		const retries = await Promise.all([t.deliver(record.callback_payload!), t.deliver(record.callback_payload!)]);
+		expect(retries.filter((r) => r.result.workflowData !== undefined)).toHaveLength(1);
+		expect(retries.map((r) => r.response.body)).toContainEqual({ received: true, duplicate: true });
+	});
+
+	it('waits for the first delivery and answers "duplicate" once its execution was handed to n8n', async () => {
+		const record = await finished('completed');
+		const path = `/v1/sora/generations/${record.generation_id}/`;
+		sim.injectFaults({ delayMs: 400, count: 1, method: 'GET', path }); // a slow but successful read
+		const t = trigger({ verifyWithApi: true });
+		const order: string[] = [];
+		const first = t.deliver(record.callback_payload!).then((r) => {
+			order.push('first');
+			return r;
+		});
+		await sim.waitFor(() => statusGets(record.generation_id).length >= 1);
+		const copy = await t.deliver(record.callback_payload!).then((r) => {
+			order.push('copy');
+			return r;
+		});
+		expect((await first).result.workflowData![0]).toHaveLength(1);
+		expect(copy.response.body).toEqual({ received: true, duplicate: true });
+		expect(order).toEqual(['first', 'copy']);
+		expect(statusGets(record.generation_id)).toHaveLength(1); // the copy did not read RunBlob itself
+	});
+
+	it('takes over when the first delivery is rejected, and starts the one execution itself', async () => {
+		const record = await finished('completed');
+		const path = `/v1/sora/generations/${record.generation_id}/`;
+		// The first read is answered late with a 404 (as if the record were not visible yet), then RunBlob is fine.
+		sim.injectFaults({ status: 404, delayMs: 300, count: 1, method: 'GET', path });
+		const t = trigger({ verifyWithApi: true });
+		const first = t.deliver(record.callback_payload!);
+		await sim.waitFor(() => statusGets(record.generation_id).length >= 1);
+		const copy = await t.deliver(record.callback_payload!);
+		expect((await first).response.statusCode).toBe(400);
+		expect(copy.result.workflowData![0]).toHaveLength(1);
+		expect(copy.response.body).toEqual({ received: true });
+	});
+});
+
+describe('without verification', () => {
 	it('without the option, RunBlob is not asked', async () => {
 		const record = await finished('completed');
 		const before = sim.requests.length;
@@ -279,12 +362,11 @@ describe('Download Video', () => {
 		expect(cdn.every((r) => r.authorization === false)).toBe(true);
 	});
 
-	it('a failed generation has nothing to download: a normal run, no early answer', async () => {
+	it('a failed generation has nothing to download: a normal run with the normal answer', async () => {
 		const record = await finished('failed');
 		const cdnBefore = sim.cdnRequests.length;
 		const { result, response } = await trigger({ downloadVideo: true }).deliver(record.callback_payload!);
-		expect(result.noWebhookResponse).toBeUndefined();
-		expect(response.ended).toBe(false);
+		expect(response).toMatchObject({ statusCode: 200, ended: true, body: { received: true } });
 		expect(result.workflowData![0][0].binary).toBeUndefined();
 		expect(result.workflowData![0][0].json.status).toBe('failed');
 		expect(sim.cdnRequests.length).toBe(cdnBefore);

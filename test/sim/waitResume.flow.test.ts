@@ -10,7 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { RETRY } from '../../nodes/shared/transport';
+import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
 import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
@@ -21,6 +21,7 @@ import {
 	sha256,
 	startWaitingRun,
 	useFastRetries,
+	useShortAnswerBudget,
 	type Payload,
 	watchAnswerBeforeStore,
 } from './callbackFixtures';
@@ -32,6 +33,7 @@ const VIDEO_SIZE = 96 * 1024 + 5;
 let sim: Sim;
 
 useFastRetries();
+useShortAnswerBudget();
 
 beforeAll(async () => {
 	sim = await createSimulator({
@@ -172,10 +174,38 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 				.sort(),
 		).toEqual([0, 1, 3, 4].map((i) => `/v1/sora/generations/${ids[i]}/`).sort());
 
-		// A delivery after the resume would compute the same workflowData again. (In n8n the execution is no longer
-		// waiting by then, so n8n itself answers such a late callback with 409 before this node runs.)
+		// A delivery right after the resume does not claim to resume it again (in n8n the execution is no longer
+		// waiting by then, so n8n itself answers such a late callback with 409 before this node runs).
 		const late = await deliver(waiting, callbackOf(ids[4]));
-		expect(late.result.workflowData![0].map((item) => item.json.generation_id)).toEqual(ids);
+		expect(late.result).toEqual({ noWebhookResponse: true });
+		expect(late.response).toMatchObject({ statusCode: 200, body: { received: true, resumed: false } });
+	});
+
+	it('parallel copies of the final callback: exactly one says resumed and hands n8n the items', async () => {
+		const waiting = await startWaitingRun(sim, ['copy 0', 'copy 1', 'copy 2']);
+		const ids = waiting.ids as string[];
+		for (const id of ids) sim.finish(id);
+		const copies = await Promise.all(Array.from({ length: 4 }, async () => await deliver(waiting, callbackOf(ids[1]))));
+		const resumed = copies.filter((c) => c.result.workflowData !== undefined);
+		expect(resumed).toHaveLength(1);
+		expect(resumed[0].response.body).toEqual({ received: true, resumed: true });
+		for (const other of copies.filter((c) => c !== resumed[0])) {
+			expect(other.response).toMatchObject({
+				statusCode: 200,
+				body: { received: true, resumed: false, message: 'Another delivery of this callback is already resuming the run' },
+			});
+			expect(other.result).toEqual({ noWebhookResponse: true });
+		}
+	});
+
+	it('generation ids are matched case-insensitively; the output carries them in lower case', async () => {
+		const waiting = await startWaitingRun(sim, ['upper 0', 'upper 1']);
+		const ids = waiting.ids as string[];
+		for (const id of ids) sim.finish(id);
+		const body = { ...callbackOf(ids[0]), generation_id: ids[0].toUpperCase() };
+		const { result, response } = await deliver(waiting, body);
+		expect(response.body).toEqual({ received: true, resumed: true });
+		expect(result.workflowData).toEqual([[expectedItem(ids[0], 0), expectedItem(ids[1], 1)]]);
 	});
 
 	it('a lost callback does not matter: the sibling’s status is read from RunBlob', async () => {
@@ -203,22 +233,39 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 });
 
 describe('RunBlob cannot be asked about the siblings', () => {
-	it('answers 503 (RunBlob retries) and keeps waiting; the retried callback resumes', async () => {
+	it('answers 503 + Retry-After in time (RunBlob retries) and keeps waiting; the retried callback resumes', async () => {
 		const waiting = await startWaitingRun(sim, ['one', 'two']);
 		const [one, two] = waiting.ids as string[];
 		sim.finish(one);
 		sim.finish(two);
-		sim.injectFaults({ status: 503, count: RETRY.attempts, method: 'GET', path: `/v1/sora/generations/${one}/` });
+		sim.injectFaults({ status: 503, count: 10_000, method: 'GET', path: `/v1/sora/generations/${one}/` });
 		const getsBefore = statusGets().length;
 
+		const started = Date.now();
 		const { result, response } = await deliver(waiting, callbackOf(two));
+		expect(Date.now() - started).toBeLessThan(ANSWER_BUDGET.ms + 1_000);
 		expect(result).toEqual({ noWebhookResponse: true });
-		expect(response).toMatchObject({ statusCode: 503, ended: true });
+		expect(response).toMatchObject({ statusCode: 503, ended: true, headers: { 'retry-after': '30' } });
 		expect((response.body as IDataObject).error).toMatch(new RegExp(`^Could not check generation ${one} with RunBlob: RunBlob answered HTTP 503`));
-		expect(statusGets().slice(getsBefore).map((r) => r.status)).toEqual(Array(RETRY.attempts).fill(503));
+		const reads = statusGets().slice(getsBefore);
+		expect(reads.length).toBeGreaterThanOrEqual(2); // retried while the budget lasted
+		expect(reads.every((r) => r.status === 503)).toBe(true);
 
+		sim.faultQueue.clear();
 		const retried = await deliver(waiting, callbackOf(two));
 		expect(retried.result.workflowData).toEqual([[expectedItem(one, 0), expectedItem(two, 1)]]);
+	});
+
+	it('a status read that hangs past the budget → 503 in time, not a hung answer', async () => {
+		const waiting = await startWaitingRun(sim, ['slow 0', 'slow 1', 'slow 2']);
+		const ids = waiting.ids as string[];
+		for (const id of ids) sim.finish(id);
+		sim.injectFaults({ status: 503, delayMs: 10_000, count: 10_000, method: 'GET', path: `/v1/sora/generations/${ids[2]}/` });
+		const started = Date.now();
+		const { result, response } = await deliver(waiting, callbackOf(ids[0]));
+		expect(Date.now() - started).toBeLessThan(ANSWER_BUDGET.ms + 1_000);
+		expect(response.statusCode).toBe(503);
+		expect(result.workflowData).toBeUndefined();
 	});
 });
 

@@ -5,6 +5,7 @@ import {
 	isJsonContentType,
 	isLoopbackUrl,
 	normaliseGeneration,
+	normaliseGenerationId,
 	parseCallbackPayload,
 	parseRunBlobTime,
 	signCallbackUrl,
@@ -81,6 +82,59 @@ describe('normaliseGeneration', () => {
 		expect(parseRunBlobTime('2025-11-24T10:00:00.123456')?.toISOString()).toBe('2025-11-24T10:00:00.123Z');
 		expect(parseRunBlobTime('2025-11-24T10:00:00+02:00')?.toISOString()).toBe('2025-11-24T08:00:00.000Z');
 		expect(parseRunBlobTime('nope')).toBeNull();
+	});
+
+	// Every timestamp form in RunBlob's reference (§1.2 Sora, §2.1.2 Veo, §2.2.2 Kling "Z") and ISO-8601 variants.
+	it.each([
+		['2025-11-24T10:00:00.000000', '2025-11-24T10:00:00.000Z'],
+		['2025-12-06T21:43:03.374000', '2025-12-06T21:43:03.374Z'],
+		['2025-11-24T10:00:00Z', '2025-11-24T10:00:00.000Z'],
+		['2025-11-24T10:00:00.5Z', '2025-11-24T10:00:00.500Z'],
+		['2025-11-24 23:59:59.999999999', '2025-11-24T23:59:59.999Z'],
+		['2025-11-24T12:00:00.250000+02:00', '2025-11-24T10:00:00.250Z'],
+		['2025-11-24T05:30:00-0430', '2025-11-24T10:00:00.000Z'],
+		['2024-02-29T00:00:00.000000', '2024-02-29T00:00:00.000Z'],
+		['2000-02-29T00:00:00', '2000-02-29T00:00:00.000Z'],
+		['2025-12-31T23:59:59.999999', '2025-12-31T23:59:59.999Z'],
+		['2025-04-30T00:00:00', '2025-04-30T00:00:00.000Z'],
+	])('accepts the real timestamp %s', (value, iso) => {
+		expect(parseRunBlobTime(value)?.toISOString()).toBe(iso);
+	});
+
+	it.each([
+		'2025-02-30T10:00:00.000000',
+		'2025-02-29T10:00:00.000000',
+		'1900-02-29T10:00:00',
+		'2025-11-31T10:00:00.000000',
+		'2025-04-31T00:00:00',
+		'2025-13-01T00:00:00',
+		'2025-00-10T00:00:00',
+		'2025-11-00T00:00:00',
+		'2025-11-24T24:00:00',
+		'2025-11-24T23:60:00',
+		'2025-11-24T23:59:60',
+		'2025-11-24T10:00:00+25:00',
+		'2025-11-24T10:00:00+02:75',
+	])('rejects the impossible timestamp %s instead of rolling it over', (value) => {
+		expect(parseRunBlobTime(value)).toBeNull();
+		const result = parseCallbackPayload({ ...success, created_at: value });
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors).toEqual(['created_at: must be an ISO-8601 timestamp']);
+	});
+});
+
+describe('generation ids are case-insensitive', () => {
+	const upper = ID.toUpperCase();
+
+	it('the payload carries the lower-case id', () => {
+		const result = parseCallbackPayload({ ...success, generation_id: upper });
+		expect(result).toMatchObject({ ok: true, payload: { generation_id: ID } });
+	});
+
+	it('the normalised item carries the lower-case id', () => {
+		expect(normaliseGeneration({ ...success, generation_id: upper }).generation_id).toBe(ID);
+		expect(normaliseGenerationId('Ab12-not-a-uuid')).toBe('Ab12-not-a-uuid');
+		expect(normaliseGenerationId(undefined)).toBe('');
 	});
 });
 

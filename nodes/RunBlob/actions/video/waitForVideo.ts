@@ -11,21 +11,26 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { CallbackPayload } from '../../../shared/callbackContract';
 import {
+	answerDeadline,
+	callbackAudience,
 	callbackUrlProblem,
 	isTerminalStatus,
+	normaliseGenerationId,
 	normaliseGeneration,
 	readCallbackRequest,
 	respond,
+	retryLater,
 	signCallbackUrl,
 	verifyCallbackSignature,
 } from '../../../shared/callbackContract';
 import type { RunBlobSettings } from '../../../shared/transport';
 import {
-	getGeneration,
+	getGenerationWithin,
 	getSettings,
 	networkErrorCode,
 	openVideoStream,
 } from '../../../shared/transport';
+import { claimResume } from './resumeClaims';
 
 /**
  * "Wait for Video": the execution is parked in n8n's database (putExecutionToWait — no worker held, no polling) and
@@ -194,12 +199,14 @@ function readPendingItems(ctx: IWebhookFunctions): INodeExecutionData[] {
 }
 
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const deadline = answerDeadline();
 	const req = this.getRequestObject();
 	const settings = await getSettings(this);
 
 	// 1. Only URLs this node issued for this execution (the signature binds the execution id).
+	const requestPath = req.path || req.url;
 	const signature = verifyCallbackSignature(
-		{ path: req.path || req.url, query: req.query as Record<string, unknown> },
+		{ path: requestPath, query: req.query as Record<string, unknown> },
 		settings.resumeSigningKey,
 		Date.now(),
 		null,
@@ -213,7 +220,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		});
 	}
 
-	// 2. A well-formed RunBlob callback.
+	// 2. A well-formed RunBlob callback (the generation_id comes out in lower case).
 	const request = readCallbackRequest(this, settings.baseUrl);
 	if (!request.ok) return respond(this, request.rejection);
 	const payload = request.payload;
@@ -222,31 +229,30 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const waited = pending.filter(
 		(item) => item.json.status === 'timed_out' && item.json.generation_id,
 	);
-	if (!waited.some((item) => item.json.generation_id === payload.generation_id)) {
+	const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.generation_id);
+	if (!waited.some((item) => idOf(item) === payload.generation_id)) {
 		return respond(this, {
 			status: 409,
 			body: { error: `Generation ${payload.generation_id} does not belong to this execution` },
 		});
 	}
 
-	// 3. Is this the last one? Ask RunBlob about the others (callbacks may be lost, late or out of order).
+	// 3. Is this the last one? Ask RunBlob about the others (callbacks may be lost, late or out of order), within the
+	// answer budget: a slow RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
 	const known = new Map<string, Record<string, unknown>>([
 		[payload.generation_id, payload as CallbackPayload],
 	]);
 	for (const item of waited) {
-		const id = String(item.json.generation_id);
+		const id = idOf(item);
 		if (known.has(id)) continue;
 		let status: Record<string, unknown>;
 		try {
-			status = await getGeneration(this, settings.baseUrl, id);
+			status = await getGenerationWithin(this, settings.baseUrl, id, deadline);
 		} catch (error) {
-			// RunBlob will retry the callback; answering 5xx keeps the execution waiting until it can be checked.
-			return respond(this, {
-				status: 503,
-				body: {
-					error: `Could not check generation ${id} with RunBlob: ${(error as Error).message}`,
-				},
-			});
+			return respond(
+				this,
+				retryLater(`Could not check generation ${id} with RunBlob: ${(error as Error).message}`),
+			);
 		}
 		if (!isTerminalStatus(status.status)) {
 			return respond(this, {
@@ -262,7 +268,20 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		known.set(id, status);
 	}
 
-	// 4. All finished: acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume once.
+	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
+	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
+	if (!claimResume(callbackAudience(requestPath))) {
+		return respond(this, {
+			status: 200,
+			body: {
+				received: true,
+				resumed: false,
+				message: 'Another delivery of this callback is already resuming the run',
+			},
+		});
+	}
+
+	// Acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume.
 	this.getResponseObject().status(200).json({ received: true, resumed: true });
 	const onFailure = this.getNodeParameter('onFailure', 'continue') as string;
 	const download = this.getNodeParameter('downloadVideo', false) as boolean;
@@ -273,7 +292,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const output: INodeExecutionData[] = [];
 	for (const item of pending) {
 		const id = item.json.generation_id as string | undefined;
-		const source = id ? known.get(id) : undefined;
+		const source = id ? known.get(normaliseGenerationId(id)) : undefined;
 		if (!source) {
 			output.push(item); // an error item from submission (Continue On Fail): passed on unchanged
 			continue;

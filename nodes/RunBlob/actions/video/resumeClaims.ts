@@ -1,0 +1,32 @@
+/**
+ * Which waiting runs this n8n process is resuming right now. Parallel copies of a run's final callback all find every
+ * generation finished; the first one claims the resume, the others are told they did not resume it. n8n does the
+ * same check itself ("already being resumed") but only after the node has answered, so the node keeps its own.
+ *
+ * Per process: in queue mode a copy handled by another process may still say `resumed: true` there, and n8n resumes
+ * the run once regardless. A claim lapses after CLAIM_TTL_MS, so a resume that n8n could not start can be retried by a
+ * later delivery (a run that did resume refuses further callbacks with 409 before the node runs).
+ */
+
+export const CLAIM_TTL_MS = 120_000;
+const MAX_CLAIMS = 10_000;
+
+const claims = new Map<string, number>();
+
+/** Claims the resume of one waiting run (`runKey`: its resume endpoint). False when it is already claimed. */
+export function claimResume(runKey: string, now = Date.now()): boolean {
+	for (const [key, expires] of claims) {
+		if (expires > now && claims.size < MAX_CLAIMS) break;
+		claims.delete(key);
+	}
+	const expires = claims.get(runKey);
+	if (expires !== undefined && expires > now) return false;
+	claims.delete(runKey);
+	claims.set(runKey, now + CLAIM_TTL_MS);
+	return true;
+}
+
+/** Forgets every claim, as a restart does. */
+export function forgetResumeClaims(): void {
+	claims.clear();
+}

@@ -1,0 +1,232 @@
+// n8n in queue mode for the e2e tests: a main process (not serving production webhooks), workers and webhook
+// processors sharing one PostgreSQL database and one Redis, with this package installed in every process's user
+// folder. A round-robin balancer (./balancer.js) stands for the load balancer in front of the webhook processors; its
+// URL is n8n's public webhook URL in every process, so resume URLs built on a worker and trigger URLs point at it.
+//
+//   const cluster = await startCluster({ runtime: 'current', postgres, redis, credentials, workflows });
+//   await cluster.http('POST', cluster.webhookUrl('start'), { body });   // through the balancer
+//   await cluster.main.waitForExecution(...);                           // harness instance API of the main process
+//   await cluster.stop();
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startN8n, ensureRuntime, packPackage, installPackage, freePort, portInUse, n8nEnv, httpRequest, WORK_ROOT } = require('../harness');
+const { startGroup, waitUntil } = require('../services/processes');
+const { startBalancer } = require('./balancer');
+
+// A queue-mode process does more at start than a lone n8n (Postgres, Redis, leader election): twice the harness's default.
+const READY_TIMEOUT_MS = Number(process.env.RUNBLOB_E2E_START_TIMEOUT_MS || 180_000);
+
+/**
+ * Environment every process of one cluster shares (checked in n8n 2.8.4 and 2.41.1's published code):
+ * queue mode, the Postgres database, Redis, and the public webhook URL (`WEBHOOK_URL` on 2.8, `N8N_WEBHOOK_URL` on
+ * 2.41 — workers build `$execution.resumeUrl` from it).
+ */
+function sharedEnv({ postgres, database, redis, publicUrl, extra = {} }) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: postgres.host,
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_USER: postgres.user,
+		DB_POSTGRESDB_PASSWORD: postgres.password,
+		QUEUE_BULL_REDIS_HOST: redis.host,
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		WEBHOOK_URL: `${publicUrl}/`,
+		N8N_WEBHOOK_URL: `${publicUrl}/`,
+		...extra,
+	};
+}
+
+/**
+ * Starts a queue-mode cluster. `postgres` and `redis` come from ../services (shared by the clusters of one test file);
+ * each cluster gets its own database and Redis key prefix.
+ * @param {object} o
+ * @param {'current'|'oldest'} o.runtime
+ * @param {{ host: string, port: number, user: string, password: string, createDatabase(n: string): Promise<void> }} o.postgres
+ * @param {{ host: string, port: number }} o.redis
+ * @param {any[]} [o.credentials]
+ * @param {any[]} [o.workflows] created and activated on main before the workers and webhook processors start
+ * @param {number} [o.workers] default 1
+ * @param {number} [o.webhookProcessors] default 1
+ * @param {string} [o.label]
+ * @param {Record<string, string>} [o.env] extra environment for every process
+ */
+async function startCluster(o) {
+	const t0 = Date.now();
+	const label = o.label || 'queue';
+	const runtime = await ensureRuntime(o.runtime);
+	const tarball = await packPackage();
+	const balancer = await startBalancer();
+	const database = `n8n_${o.runtime}_${crypto.randomBytes(4).toString('hex')}`;
+	await o.postgres.createDatabase(database);
+	const shared = sharedEnv({
+		postgres: o.postgres,
+		database,
+		redis: o.redis,
+		publicUrl: balancer.url,
+		extra: { QUEUE_BULL_PREFIX: database, ...(o.env || {}) },
+	});
+
+	/** @type {Awaited<ReturnType<typeof startN8n>> | null} */
+	let main = null;
+	/** @type {Array<ReturnType<typeof n8nProcess> extends Promise<infer P> ? P : never>} */
+	const workers = [];
+	/** @type {typeof workers} */
+	const webhooks = [];
+	let serial = 0;
+
+	/** One `n8n worker` or `n8n webhook` process with its own user folder (package installed) and ports. */
+	async function n8nProcess(command) {
+		serial += 1;
+		const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+		const workDir = path.join(WORK_ROOT, `n8n-${stamp}-${o.runtime}-${label}-${command}${serial}-${crypto.randomBytes(3).toString('hex')}`);
+		const userFolder = path.join(workDir, 'home');
+		fs.mkdirSync(userFolder, { recursive: true });
+		await installPackage(userFolder, tarball);
+		const port = await freePort();
+		const brokerPort = await freePort();
+		const extra = { ...shared };
+		if (command === 'worker') {
+			// The worker's health server (off by default; port 5678 on all interfaces when on) tells us when it is ready.
+			Object.assign(extra, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+		}
+		const env = n8nEnv({ runtimeEnv: runtime.env, userFolder, port, brokerPort, extra });
+		const logFile = path.join(workDir, 'n8n.log');
+		let proc = null;
+		let starts = 0;
+		const member = {
+			command,
+			workDir,
+			userFolder,
+			port,
+			url: `http://127.0.0.1:${port}`,
+			/** Everything this process printed (all starts). */
+			logs: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
+			pid: () => (proc && !proc.exitInfo() ? proc.pid : null),
+			async start() {
+				starts += 1;
+				fs.appendFileSync(logFile, `\n===== n8n ${command} start #${starts} (${new Date().toISOString()}) =====\n`);
+				proc = startGroup(runtime.n8nBin, [command], { env, cwd: workDir, logFile });
+				fs.writeFileSync(path.join(workDir, 'n8n.pid'), String(proc.pid));
+				const current = proc;
+				const readyLine = command === 'worker' ? /n8n worker is now ready/i : /Webhook listener waiting for requests/i;
+				await waitUntil(
+					async () => {
+						if (!readyLine.test(current.output())) return false;
+						const res = await httpRequest('GET', `${member.url}/healthz/readiness`).catch(() => ({ status: 0 }));
+						return res.status === 200;
+					},
+					{
+						timeoutMs: READY_TIMEOUT_MS,
+						failed: () => current.exitInfo() && `n8n ${command} exited during start (${JSON.stringify(current.exitInfo())})`,
+						describe: () => current.output().slice(-4000),
+					},
+				);
+				return member;
+			},
+			/** Graceful stop (SIGTERM: n8n finishes or hands back what it runs), then frees the ports. */
+			async stop() {
+				if (proc) await proc.stop();
+				await waitUntil(async () => !(await portInUse(port)) && !(await portInUse(brokerPort)), { timeoutMs: 10_000 });
+			},
+			/** SIGKILL the whole process group: a crash, nothing is handed back. */
+			async kill() {
+				if (proc) await proc.stop({ signal: 'SIGKILL' });
+			},
+			async restart() {
+				await member.stop();
+				return member.start();
+			},
+		};
+		return member;
+	}
+
+	function syncBalancer() {
+		balancer.setBackends(webhooks.map((w) => ({ host: '127.0.0.1', port: w.port })));
+	}
+
+	const cluster = {
+		runtime: o.runtime,
+		database,
+		balancer,
+		publicUrl: balancer.url,
+		get main() {
+			return /** @type {NonNullable<typeof main>} */ (main);
+		},
+		workers,
+		webhooks,
+		timings: /** @type {Record<string, number>} */ ({}),
+		/** Production webhook URL through the balancer (the cluster's public URL). */
+		webhookUrl: (p) => `${balancer.url}/webhook/${String(p).replace(/^\/+/, '')}`,
+		http: (method, url, opts = {}) => httpRequest(method, url, opts),
+		/** Starts another worker (same database and Redis). */
+		async addWorker() {
+			const w = await n8nProcess('worker');
+			await w.start();
+			workers.push(w);
+			return w;
+		},
+		async addWebhookProcessor() {
+			const w = await n8nProcess('webhook');
+			await w.start();
+			webhooks.push(w);
+			syncBalancer();
+			return w;
+		},
+		/** True when the production webhook path answers a CORS preflight with its methods on every webhook processor. */
+		async webhookRegistered(p) {
+			for (const w of webhooks) {
+				const res = await httpRequest('OPTIONS', `${w.url}/webhook/${p}`, {
+					headers: { origin: w.url, 'access-control-request-method': 'POST' },
+				}).catch(() => null);
+				const allow = String(res?.headers['access-control-allow-methods'] || '');
+				if (!allow.split(',').some((m) => m.trim() && m.trim().toUpperCase() !== 'OPTIONS')) return false;
+			}
+			return true;
+		},
+		async stop() {
+			await Promise.all([...webhooks, ...workers].map((p) => p.stop().catch(() => p.kill())));
+			await main?.stop();
+			await balancer.close();
+		},
+	};
+
+	try {
+		let t = Date.now();
+		main = await startN8n({
+			runtime: o.runtime,
+			label: `${label}-main`,
+			credentials: o.credentials || [],
+			tarball,
+			startTimeoutMs: READY_TIMEOUT_MS,
+			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+		});
+		cluster.timings.main = Date.now() - t;
+		t = Date.now();
+		for (const wf of o.workflows || []) {
+			const { active, ...body } = wf;
+			await main.rest('POST', '/workflows', body);
+			if (active) await main.activate(wf.id);
+		}
+		cluster.timings.workflows = Date.now() - t;
+		t = Date.now();
+		const starting = [];
+		for (let i = 0; i < (o.workers ?? 1); i++) starting.push(n8nProcess('worker').then((w) => (workers.push(w), w.start())));
+		for (let i = 0; i < (o.webhookProcessors ?? 1); i++) starting.push(n8nProcess('webhook').then((w) => (webhooks.push(w), w.start())));
+		await Promise.all(starting);
+		syncBalancer();
+		cluster.timings.processes = Date.now() - t;
+		cluster.timings.total = Date.now() - t0;
+	} catch (e) {
+		await cluster.stop().catch(() => undefined);
+		throw e;
+	}
+	return cluster;
+}
+
+module.exports = { startCluster, sharedEnv };

@@ -1,0 +1,48 @@
+// Finds the Redis and PostgreSQL server binaries the queue-mode tests start. When they are missing the tests fail with
+// the command that installs them (a silent skip would hide that queue mode is untested on this machine).
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const INSTALL_HINT =
+	'install them with `sudo apt-get install -y redis-server postgresql` (Debian/Ubuntu; `.ci/run` does this itself)';
+
+function onPath(name, env = process.env) {
+	for (const dir of (env.PATH || '').split(path.delimiter)) {
+		const file = path.join(dir, name);
+		if (dir && fs.existsSync(file)) return file;
+	}
+	return null;
+}
+
+/**
+ * Absolute path of redis-server ($RUNBLOB_REDIS_SERVER, else PATH); throws naming the install command when missing.
+ * @param {{ env?: NodeJS.ProcessEnv }} [o]
+ */
+function redisServerBin({ env = process.env } = {}) {
+	const bin = env.RUNBLOB_REDIS_SERVER || onPath('redis-server', env);
+	if (!bin) throw new Error(`Queue-mode e2e tests need redis-server, which is not installed: ${INSTALL_HINT}.`);
+	return bin;
+}
+
+/**
+ * Directory holding initdb, postgres and createdb: $RUNBLOB_PG_BIN, the newest /usr/lib/postgresql/<v>/bin (Debian
+ * keeps the server binaries off PATH), or PATH. Throws naming the install command when none is found.
+ * @param {{ env?: NodeJS.ProcessEnv, debian?: string }} [o]
+ */
+function postgresBinDir({ env = process.env, debian = '/usr/lib/postgresql' } = {}) {
+	const candidates = [];
+	if (env.RUNBLOB_PG_BIN) candidates.push(env.RUNBLOB_PG_BIN);
+	if (fs.existsSync(debian)) {
+		const versions = fs.readdirSync(debian).filter((v) => /^\d+/.test(v)).sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+		for (const v of versions) candidates.push(path.join(debian, v, 'bin'));
+	}
+	const initdb = onPath('initdb', env);
+	if (initdb) candidates.push(path.dirname(initdb));
+	const dir = candidates.find((d) => ['initdb', 'postgres', 'createdb'].every((b) => fs.existsSync(path.join(d, b))));
+	if (!dir) throw new Error(`Queue-mode e2e tests need the PostgreSQL server (initdb, postgres), which is not installed: ${INSTALL_HINT}.`);
+	return dir;
+}
+
+module.exports = { redisServerBin, postgresBinDir, INSTALL_HINT };
