@@ -2,7 +2,7 @@
 // `npm run docs:screenshots`: pictures of the real n8n editor with this package, for the README. Starts the playground
 // (scripts/playground.js, what `npm start` runs) in a throwaway folder on free ports, drives Debian's headless Chromium
 // with playwright-core through it as a user would, and saves PNGs under docs/screenshots/:
-//   node-picker-*.png          the node panel searched for "RunBlob" (trigger and action context)
+//   node-picker-*.png          the node panel searched for "RunBlob" (action and trigger context; best effort)
 //   example-<file>.png         each example's canvas
 //   runblob-node.png, runblob-trigger.png, credential.png   parameter panels and the credential dialog
 //   wait-running.png, wait-running-panel.png                what the editor shows while Wait for Video waits
