@@ -31,7 +31,7 @@ const DEFAULT_OWNER = Object.freeze({
 	lastName: 'Owner',
 	password: 'E2e-Passw0rd-not-secret',
 });
-const START_TIMEOUT_MS = Number(process.env.RUNBLOB_E2E_START_TIMEOUT_MS || 90_000);
+const START_TIMEOUT_MS = Number(process.env.RUNBLOB_E2E_START_TIMEOUT_MS || 240_000);
 /** How many finished work folders to keep for post-mortem debugging (older ones are pruned at the next start). */
 const KEEP_RECENT = Number(process.env.RUNBLOB_E2E_KEEP_RECENT ?? 8);
 
@@ -500,7 +500,7 @@ async function dbTemplate(runtime, env) {
  * @param {string} [options.tarball] a packed package to install instead of packing the repository
  * @param {boolean} [options.installPackage] default true; false starts n8n without the package
  * @param {{ email: string, password: string, firstName: string, lastName: string }} [options.owner]
- * @param {number} [options.startTimeoutMs] how long a start may take (default $RUNBLOB_E2E_START_TIMEOUT_MS or 90 s)
+ * @param {number} [options.startTimeoutMs] how long a start may take (default $RUNBLOB_E2E_START_TIMEOUT_MS or 240 s: a first start migrates the database, slow on a loaded machine)
  */
 async function startN8n(options = {}) {
 	const t0 = Date.now();
