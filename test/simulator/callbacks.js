@@ -37,7 +37,8 @@ const MAX_RESPONSE_BODY = 4096;
 
 /**
  * @typedef {object} Delivery one logged delivery attempt
- * @property {string} generation_id
+ * @property {string} generation_id the generation's id (the `task_uuid` for families that call it that)
+ * @property {string} [family] the generation's family
  * @property {number} attempt 1 = initial delivery, 2.. = retries
  * @property {string} url
  * @property {number} [status] HTTP status answered by the receiver
@@ -81,7 +82,8 @@ class CallbackDispatcher {
 	/**
 	 * @param {object} deps
 	 * @param {import('./util').Timers} deps.timers
-	 * @param {() => CallbackOptions} deps.getOptions read at every attempt, so configure() applies to queued retries
+	 * @param {(job: {family?: string}) => CallbackOptions} deps.getOptions read at every attempt, so configure() applies
+	 *   to queued retries; the job's family picks its documented schedule
 	 * @param {(d: Delivery) => void} deps.onDelivery
 	 * @param {(generationId: string) => void} deps.onStateChange
 	 * @param {(msg: string) => void} deps.log
@@ -102,8 +104,9 @@ class CallbackDispatcher {
 
 	/**
 	 * Start delivering `payload` for one generation.
-	 * @param {{generation_id: string, callback_url: string, payload: Record<string, unknown>, faults: CallbackFaults,
-	 *   webhook: WebhookState}} job `webhook` is mutated in place to reflect progress
+	 * @param {{generation_id: string, family?: string, callback_url: string, payload: Record<string, unknown>,
+	 *   faults: CallbackFaults, webhook: WebhookState}} job `webhook` is mutated in place to reflect progress;
+	 *   `generation_id` is the generation's id whatever the family calls it (task_uuid for some)
 	 */
 	start(job) {
 		if (this.closed) return;
@@ -147,6 +150,7 @@ class CallbackDispatcher {
 			const now = Date.now();
 			d = {
 				generation_id: job.generation_id,
+				...(job.family ? { family: job.family } : {}),
 				attempt: n,
 				url: job.callback_url,
 				error: 'dropped (simulated lost delivery)',
@@ -173,7 +177,7 @@ class CallbackDispatcher {
 			return;
 		}
 		wh.lastError = d.error ?? `HTTP ${d.status}`;
-		const opts = this.deps.getOptions();
+		const opts = this.deps.getOptions(job);
 		const delays = opts.retryDelaysMs;
 		if (n - 1 < delays.length) {
 			const wait = Math.max(0, delays[n - 1] * opts.timeScale);
@@ -234,11 +238,12 @@ class CallbackDispatcher {
 	 * @returns {Promise<Delivery>}
 	 */
 	send(job, n, duplicate) {
-		const opts = this.deps.getOptions();
+		const opts = this.deps.getOptions(job);
 		const startedAt = Date.now();
 		/** @type {Delivery} */
 		const d = {
 			generation_id: job.generation_id,
+			...(job.family ? { family: job.family } : {}),
 			attempt: n,
 			url: job.callback_url,
 			ok: false,

@@ -17,6 +17,7 @@ const { isPlainObject } = require('./util');
  * @property {number} [retryAfter] Retry-After seconds for 429 (default: options.retryAfterSeconds)
  * @property {boolean} [drop] destroy the connection without answering
  * @property {number} [delayMs] wait this long before answering (fault or normal answer)
+ * @property {boolean} [hang] never answer (e.g. a hanging status request); with phase 'after' the request is handled first
  * @property {'before'|'after'} [phase] 'before' (default): answer instead of handling the request; 'after': handle it
  *   normally (side effects such as creating and charging a generation happen) and replace the answer with the fault
  */
@@ -41,8 +42,8 @@ class FaultQueue {
 		const added = [];
 		for (const spec of list) {
 			if (!isPlainObject(spec)) throw new TypeError('a fault must be an object');
-			if (spec.status === undefined && !spec.drop && spec.delayMs === undefined) {
-				throw new TypeError('a fault needs a status, drop: true or delayMs');
+			if (spec.status === undefined && !spec.drop && !spec.hang && spec.delayMs === undefined) {
+				throw new TypeError('a fault needs a status, drop: true, hang: true or delayMs');
 			}
 			if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) {
 				throw new TypeError(`invalid fault status ${spec.status}`);

@@ -1,42 +1,31 @@
 'use strict';
 /**
- * Generation records and their lifecycle (reference §1.1–§1.4):
- *   created `pending` (progress_pos_in_queue = 1-based position among all pending generations, oldest first)
- *   → after timing.queueMs `processing` (progress_pct rising 0→99 with elapsed time)
- *   → after timing.processingMs `completed` (progress_pct 100, video_url) or `failed` (progress_pct null,
- *     error_message), decided by `outcome` at that moment
+ * Generation records of every family and their lifecycle:
+ *   created `pending` (queue position = 1-based among all pending generations of the same family, oldest first)
+ *   → after timing.queueMs `processing` (progress rising 0→99 with elapsed time)
+ *   → after timing.processingMs `completed` (result URL) or `failed` (failure reason), decided by `outcome`
  *   → callback delivery if a callback_url was given.
+ * What the API shows of a record (status object, callback payload) comes from the record's family declaration.
  * Also owns the account balance (integer units of 1e-4 USD).
  */
-const crypto = require('node:crypto');
 const { isoMicro, formatUnits } = require('./util');
-const { DEFAULT_ERROR_MESSAGE } = require('./options');
+const { imageFileSize } = require('./images');
 
 /**
  * @typedef {'pending'|'processing'|'completed'|'failed'} Status
  */
 
 /**
- * @typedef {object} StatusObject the 9-key body of GET /v1/sora/generations/{id}/
- * @property {string} generation_id
- * @property {Status} status
- * @property {string} prompt
- * @property {string|null} video_url
- * @property {string} created_at
- * @property {string|null} completed_at
- * @property {number|null} progress_pct
- * @property {number|null} progress_pos_in_queue
- * @property {string|null} error_message
- */
-
-/**
- * @typedef {StatusObject & {
- *   owner: string, orientation: string, duration: number, callback_url: string|null,
- *   image: {kind: 'base64'|'url'|null, bytes?: number, format?: string, url?: string},
- *   price: string, refunded: boolean, timing: import('./options').Timing,
- *   processing_started_at: string|null, video_path: string|null, video_size: number|null,
- *   webhook: import('./callbacks').WebhookState | null, callback_payload: Record<string, unknown> | null
- * }} GenerationRecord a snapshot as returned by sim.generations() / sim.get() / events
+ * @typedef {{
+ *   family: string, kind: 'video'|'image', id: string, status: Status, prompt: string, owner: string,
+ *   callback_url: string|null, request: Record<string, any>, inputs: Record<string, any>[], price: string,
+ *   refunded: boolean, timing: import('./options').Timing, progress: {pct: number|null, pos: number|null},
+ *   processing_started_at: string|null, result_url: string|null, failure: string|null,
+ *   webhook: import('./callbacks').WebhookState | null, callback_payload: Record<string, unknown> | null,
+ *   [key: string]: any
+ * }} GenerationRecord a snapshot as returned by sim.generations() / sim.get() / events: the family's status object
+ *   (e.g. Sora's 9 keys) plus these internal fields, `video_path`/`video_size` or `image_path`/`image_size`, and the
+ *   family's extras (Sora: orientation, duration, image; others: model, …)
  */
 
 class GenerationStore {
@@ -45,7 +34,7 @@ class GenerationStore {
 	 * @param {import('./util').Timers} deps.timers
 	 * @param {() => import('./options').ResolvedOptions} deps.opts
 	 * @param {import('./callbacks').CallbackDispatcher} deps.dispatcher
-	 * @param {() => string} deps.cdnBase base URL for video_url
+	 * @param {() => string} deps.cdnBase base URL of result files
 	 * @param {(event: string, payload: unknown) => void} deps.emit
 	 * @param {(msg: string) => void} deps.log
 	 * @param {number} balanceUnits
@@ -54,6 +43,8 @@ class GenerationStore {
 		this.deps = deps;
 		/** @type {Map<string, any>} */
 		this.records = new Map();
+		/** @type {Map<string, any>} CDN path → record */
+		this.byPath = new Map();
 		this.seq = 0;
 		this.balanceUnits = balanceUnits;
 	}
@@ -61,35 +52,38 @@ class GenerationStore {
 	/**
 	 * Create a generation after validation; debits the price. Returns null when the balance is too low (402).
 	 * @param {string} owner keyTag of the API key
-	 * @param {import('./validation').GenerateRequest} request
-	 * @param {{kind: 'base64'|'url'|null, bytes?: number, format?: string}} image
+	 * @param {import('./families/types').Family} family
+	 * @param {{value: Record<string, any>, prompt: string, inputs: object[], extra?: Record<string, any>}} valid
+	 * @param {Record<string, any>} body the request body as received (long strings redacted)
 	 */
-	create(owner, request, image) {
+	create(owner, family, valid, body) {
 		const opts = this.deps.opts();
-		const priceUnits = opts.priceUnits[request.duration];
-		if (priceUnits === undefined) throw new Error(`no price configured for duration ${request.duration}`);
-		if (this.balanceUnits < priceUnits) return null;
+		const price = family.price(valid.value, opts);
+		if (this.balanceUnits < price.units) return null;
 		const now = Date.now();
 		const rec = {
-			generation_id: crypto.randomUUID(),
+			id: family.newId(),
+			family,
 			owner,
 			seq: ++this.seq,
 			status: /** @type {Status} */ ('pending'),
-			prompt: request.prompt,
-			orientation: request.orientation,
-			duration: request.duration,
-			callback_url: request.callback_url,
-			image: { ...image, ...(request.image_url ? { url: request.image_url } : {}) },
-			priceUnits,
+			prompt: valid.prompt,
+			request: valid.value,
+			body,
+			inputs: valid.inputs,
+			extra: valid.extra || {},
+			callback_url: valid.value.callback_url || null,
+			priceUnits: price.units,
+			priceText: price.text ?? formatUnits(price.units, family.priceDecimals),
 			refunded: false,
 			createdAtMs: now,
 			startedAtMs: /** @type {number|null} */ (null),
 			completedAtMs: /** @type {number|null} */ (null),
 			timing: { queueMs: 0, processingMs: 0 },
-			video_url: /** @type {string|null} */ (null),
-			video_path: /** @type {string|null} */ (null),
-			video_size: /** @type {number|null} */ (null),
-			error_message: /** @type {string|null} */ (null),
+			result_url: /** @type {string|null} */ (null),
+			media_path: /** @type {string|null} */ (null),
+			media_size: /** @type {number|null} */ (null),
+			failure: /** @type {string|null} */ (null),
 			webhook: /** @type {import('./callbacks').WebhookState|null} */ (null),
 			callback_payload: /** @type {Record<string, unknown>|null} */ (null),
 			timer: /** @type {NodeJS.Timeout|null} */ (null),
@@ -97,10 +91,10 @@ class GenerationStore {
 		// Resolve per-generation timing before charging, so a throwing timing() charges nothing.
 		const t = opts.timing(this.snapshot(rec));
 		rec.timing = { queueMs: Math.max(0, Number(t.queueMs) || 0), processingMs: Math.max(0, Number(t.processingMs) || 0) };
-		this.balanceUnits -= priceUnits;
-		this.records.set(rec.generation_id, rec);
+		this.balanceUnits -= price.units;
+		this.records.set(rec.id, rec);
 		rec.timer = this.deps.timers.after(() => this.startProcessing(rec), rec.timing.queueMs);
-		this.deps.log(`generation ${rec.generation_id} created (duration ${rec.duration}, price ${formatUnits(priceUnits)})`);
+		this.deps.log(`${family.name} generation ${rec.id} created (price ${rec.priceText})`);
 		this.deps.emit('generation', this.snapshot(rec));
 		return rec;
 	}
@@ -124,6 +118,8 @@ class GenerationStore {
 		this.deps.timers.cancel(rec.timer);
 		rec.timer = null;
 		const opts = this.deps.opts();
+		/** @type {import('./families/types').Family} */
+		const family = rec.family;
 		let outcome = forced;
 		if (!outcome) {
 			try {
@@ -136,8 +132,8 @@ class GenerationStore {
 		rec.completedAtMs = now;
 		if (outcome.status === 'failed') {
 			rec.status = 'failed';
-			rec.error_message = ('error_message' in outcome && outcome.error_message) || DEFAULT_ERROR_MESSAGE;
-			if (opts.refundFailed) {
+			rec.failure = family.failureText(outcome);
+			if (opts.refundFailed || family.refundFailed) {
 				this.balanceUnits += rec.priceUnits;
 				rec.refunded = true;
 			}
@@ -145,19 +141,22 @@ class GenerationStore {
 			rec.status = 'completed';
 			let size;
 			try {
-				size = Number(opts.videoSize(this.snapshot(rec)));
+				size = Number(family.kind === 'video' ? opts.videoSize(this.snapshot(rec)) : opts.imageSize(this.snapshot(rec)));
 			} catch (e) {
-				this.deps.log(`videoSize() threw for ${rec.generation_id}: ${e && e.message}; using 0`);
+				this.deps.log(`media size option threw for ${rec.id}: ${e && e.message}; using 0`);
 				size = 0;
 			}
-			rec.video_size = Number.isSafeInteger(size) && size >= 0 ? size : 0;
+			rec.media_size = Number.isSafeInteger(size) && size >= 0 ? size : 0;
+			if (family.kind === 'image') rec.media_size = imageFileSize(rec.media_size, /** @type {'png'|'jpg'} */ (family.media.ext));
 			const d = new Date(now);
 			const month = String(d.getUTCMonth() + 1).padStart(2, '0');
-			rec.video_path = `/videos/${d.getUTCFullYear()}/${month}/${rec.generation_id}.mp4`;
-			rec.video_url = this.deps.cdnBase() + rec.video_path;
+			const dir = family.media.dir || (family.kind === 'video' ? 'videos' : `images/${family.name}`);
+			rec.media_path = `/${dir}/${d.getUTCFullYear()}/${month}/${rec.id}.${family.media.ext}`;
+			rec.result_url = this.deps.cdnBase() + rec.media_path;
+			this.byPath.set(rec.media_path, rec);
 		}
-		rec.callback_payload = callbackPayload(rec);
-		this.deps.log(`generation ${rec.generation_id} ${rec.status}`);
+		rec.callback_payload = family.callbackPayload(rec, { variants: opts.variants });
+		this.deps.log(`${family.name} generation ${rec.id} ${rec.status}`);
 		this.deps.emit('status', this.snapshot(rec));
 		if (rec.callback_url) {
 			rec.webhook = { state: 'pending', attempts: 0, nextAttemptAt: null, deliveredAt: null, lastError: null };
@@ -165,11 +164,12 @@ class GenerationStore {
 			try {
 				faults = opts.callbackFaults(this.snapshot(rec)) || {};
 			} catch (e) {
-				this.deps.log(`callbackFaults() threw for ${rec.generation_id}: ${e && e.message}; no faults`);
+				this.deps.log(`callbackFaults() threw for ${rec.id}: ${e && e.message}; no faults`);
 				faults = {};
 			}
 			this.deps.dispatcher.start({
-				generation_id: rec.generation_id,
+				generation_id: rec.id,
+				family: family.name,
 				callback_url: rec.callback_url,
 				payload: rec.callback_payload,
 				faults,
@@ -181,11 +181,11 @@ class GenerationStore {
 	/**
 	 * Force a generation to finish now.
 	 * @param {string} id
-	 * @param {{status?: 'completed'|'failed', error_message?: string}} [outcome]
+	 * @param {{status?: 'completed'|'failed', error_message?: string, code?: string, message?: string}} [outcome]
 	 * @returns {GenerationRecord}
 	 */
 	finish(id, outcome = {}) {
-		const rec = this.records.get(String(id).toLowerCase());
+		const rec = this.raw(id);
 		if (!rec) throw Object.assign(new Error(`unknown generation ${id}`), { code: 'NOT_FOUND' });
 		if (rec.status === 'completed' || rec.status === 'failed') {
 			throw Object.assign(new Error(`generation ${id} already ${rec.status}`), { code: 'ALREADY_FINISHED' });
@@ -194,24 +194,20 @@ class GenerationStore {
 		if (status !== 'completed' && status !== 'failed') {
 			throw Object.assign(new Error(`status must be 'completed' or 'failed'`), { code: 'BAD_STATUS' });
 		}
-		this.terminate(
-			rec,
-			status === 'failed' ? { status: 'failed', error_message: outcome.error_message || DEFAULT_ERROR_MESSAGE } : { status: 'completed' },
-		);
+		this.terminate(rec, status === 'failed' ? { ...outcome, status: 'failed' } : { status: 'completed' });
 		return this.snapshot(rec);
 	}
 
 	/**
-	 * The 9-key status object of §1.2, computed now.
+	 * Queue position while pending, progress while processing (every family tracks both; only Sora shows them).
 	 * @param {any} rec
-	 * @returns {StatusObject}
 	 */
-	statusObject(rec) {
+	progress(rec) {
 		let pct = null;
 		let pos = null;
 		if (rec.status === 'pending') {
 			pos = 1;
-			for (const r of this.records.values()) if (r.status === 'pending' && r.seq < rec.seq) pos++;
+			for (const r of this.records.values()) if (r.family === rec.family && r.status === 'pending' && r.seq < rec.seq) pos++;
 		} else if (rec.status === 'processing') {
 			const total = rec.timing.processingMs;
 			const frac = total > 0 ? Math.min(1, (Date.now() - rec.startedAtMs) / total) : 1;
@@ -219,17 +215,15 @@ class GenerationStore {
 		} else if (rec.status === 'completed') {
 			pct = 100;
 		}
-		return {
-			generation_id: rec.generation_id,
-			status: rec.status,
-			prompt: rec.prompt,
-			video_url: rec.status === 'completed' ? rec.video_url : null,
-			created_at: isoMicro(rec.createdAtMs),
-			completed_at: rec.completedAtMs === null ? null : isoMicro(rec.completedAtMs),
-			progress_pct: pct,
-			progress_pos_in_queue: pos,
-			error_message: rec.status === 'failed' ? rec.error_message : null,
-		};
+		return { pct, pos };
+	}
+
+	/**
+	 * The family's status body, computed now.
+	 * @param {any} rec
+	 */
+	statusObject(rec) {
+		return rec.family.statusObject(rec, { progress: this.progress(rec), variants: this.deps.opts().variants });
 	}
 
 	/**
@@ -238,61 +232,61 @@ class GenerationStore {
 	 * @returns {GenerationRecord}
 	 */
 	snapshot(rec) {
+		/** @type {import('./families/types').Family} */
+		const family = rec.family;
+		const media = family.kind === 'video' ? { video_path: rec.media_path, video_size: rec.media_size } : { image_path: rec.media_path, image_size: rec.media_size };
 		return {
 			...this.statusObject(rec),
+			family: family.name,
+			kind: family.kind,
+			id: rec.id,
 			owner: rec.owner,
-			orientation: rec.orientation,
-			duration: rec.duration,
 			callback_url: rec.callback_url,
-			image: { ...rec.image },
-			price: formatUnits(rec.priceUnits),
+			request: rec.body,
+			inputs: rec.inputs.map((/** @type {object} */ i) => ({ ...i })),
+			price: rec.priceText,
 			refunded: rec.refunded,
 			timing: { ...rec.timing },
+			progress: this.progress(rec),
 			processing_started_at: rec.startedAtMs === null ? null : isoMicro(rec.startedAtMs),
-			video_path: rec.video_path,
-			video_size: rec.video_size,
+			result_url: rec.result_url,
+			failure: rec.failure,
+			...media,
 			webhook: rec.webhook ? { ...rec.webhook } : null,
 			callback_payload: rec.callback_payload ? { ...rec.callback_payload } : null,
+			...(family.snapshotExtra ? family.snapshotExtra(rec) : {}),
 		};
 	}
 
 	/** @param {string} id */
 	raw(id) {
-		return this.records.get(String(id).toLowerCase()) || null;
+		const s = String(id);
+		return this.records.get(s) || this.records.get(s.toLowerCase()) || null;
+	}
+
+	/** @param {string} path CDN path */
+	byMediaPath(path) {
+		return this.byPath.get(path) || null;
 	}
 
 	/**
 	 * Newest first.
 	 * @param {string|null} owner null = all owners
+	 * @param {string|null} [family] null = all families
 	 */
-	list(owner) {
+	list(owner, family = null) {
 		const out = [];
-		for (const r of this.records.values()) if (owner === null || r.owner === owner) out.push(r);
+		for (const r of this.records.values()) {
+			if ((owner === null || r.owner === owner) && (family === null || r.family.name === family)) out.push(r);
+		}
 		return out.sort((a, b) => b.seq - a.seq);
 	}
 
 	/** Forget every generation (timers are cleared by the owner of the Timers registry). */
 	clear() {
 		this.records.clear();
+		this.byPath.clear();
 	}
 }
 
-/**
- * Callback payload of §1.4: the status object minus the progress fields; `error_message` only on failure.
- * @param {any} rec
- */
-function callbackPayload(rec) {
-	/** @type {Record<string, unknown>} */
-	const p = {
-		generation_id: rec.generation_id,
-		status: rec.status,
-		prompt: rec.prompt,
-		video_url: rec.status === 'completed' ? rec.video_url : null,
-		created_at: isoMicro(rec.createdAtMs),
-		completed_at: isoMicro(rec.completedAtMs),
-	};
-	if (rec.status === 'failed') p.error_message = rec.error_message;
-	return p;
-}
-
-module.exports = { GenerationStore, callbackPayload };
+module.exports = { GenerationStore };

@@ -15,13 +15,26 @@ const DEFAULT_ERROR_MESSAGE = 'Image contains photorealistic people. Please try 
  */
 
 /**
- * @typedef {{status: 'completed'} | {status: 'failed', error_message?: string}} Outcome
+ * @typedef {{status: 'completed'} | {status: 'failed', error_message?: string, code?: string, message?: string}} Outcome
+ *   `error_message` is Sora's free text; `code` (or `message`) is what the code-reporting families send
+ */
+
+/**
+ * @typedef {object} Variants where RunBlob's pages disagree, which variant the simulator answers with
+ * @property {'detail'|'error'} authError 401 body: `{"detail": ...}` (Sora/Kling errors pages) or
+ *   `{"error": "Unauthorized", "message": ...}` (Authentication page)
+ * @property {'both'|'error'|'message'|'errorObject'} veoFailure Veo failure field: `error` and `message` both set to
+ *   the code (default), only `error: CODE`, only `message: CODE` (with `error: null`), or `error: {message: CODE}`
+ * @property {'B'|'A'} veoCreate Veo create answer: B = with `price` (quickstart), A = without
+ * @property {'default'|'error'|'message'|'none'} klingFailure Kling main failure field: default = `error` in the status
+ *   object and `message` in the callback; or that one field everywhere; or none
  */
 
 /**
  * @typedef {object} OutcomeData data form of `outcome` (CLI / control API)
  * @property {string} [failPromptsMatching] generations whose prompt matches this regex (case-insensitive) fail
- * @property {string} [errorMessage] error_message of those failures
+ * @property {string} [errorMessage] error_message of those failures (Sora text; default: the documented one)
+ * @property {string} [errorCode] failure code for the code-reporting families (default: the family's usual code)
  * @property {'completed'|'failed'} [status] 'failed' = every generation fails
  */
 
@@ -45,6 +58,10 @@ const DEFAULT_ERROR_MESSAGE = 'Image contains photorealistic people. Please try 
  * @property {Timing | ((record: any) => Partial<Timing>)} [timing]
  * @property {((request: any) => Outcome) | OutcomeData} [outcome]
  * @property {number | ((record: any) => number)} [videoSize] bytes of each completed video (default 1 MiB)
+ * @property {number | ((record: any) => number)} [imageSize] bytes of each completed image (default 64 KiB)
+ * @property {Record<string, unknown>} [familyPrices] price per family (USD number/string, or (request) => price), e.g.
+ *   {veo: '0.2500'}; Sora keeps using `prices`
+ * @property {Partial<Variants>} [variants] which documented variant the simulator answers with where pages disagree
  * @property {Partial<import('./callbacks').CallbackOptions>} [callbacks]
  * @property {import('./callbacks').CallbackFaults | CallbackFaultsData | ((record: any) => import('./callbacks').CallbackFaults | null | undefined)} [callbackFaults]
  * @property {string|null} [publicCdnBase] base used in video_url (default: the CDN listener's URL)
@@ -66,6 +83,9 @@ const DEFAULTS = Object.freeze({
 	timing: { queueMs: 1000, processingMs: 3000 },
 	outcome: undefined,
 	videoSize: 1024 * 1024,
+	imageSize: 64 * 1024,
+	familyPrices: {},
+	variants: { authError: 'detail', veoFailure: 'both', veoCreate: 'B', klingFailure: 'default' },
 	callbacks: {
 		allowHttp: /** @type {boolean|'loopback'} */ (false),
 		retryDelaysMs: [30000, 60000, 120000, 240000, 480000],
@@ -101,10 +121,14 @@ function outcomeFn(o) {
 	if (o === undefined || o === null) return () => ({ status: 'completed' });
 	if (!isPlainObject(o)) throw new TypeError('outcome must be a function or an object');
 	const re = o.failPromptsMatching ? new RegExp(o.failPromptsMatching, 'i') : null;
-	const message = o.errorMessage || DEFAULT_ERROR_MESSAGE;
+	// Each family fills in its own default reason (Sora: the documented text; others: their usual code).
+	const failed = /** @type {Outcome} */ ({
+		status: 'failed',
+		...(o.errorMessage ? { error_message: o.errorMessage } : {}),
+		...(o.errorCode ? { code: o.errorCode } : {}),
+	});
 	const failAll = o.status === 'failed';
-	return (request) =>
-		failAll || (re && re.test(String(request.prompt))) ? { status: 'failed', error_message: message } : { status: 'completed' };
+	return (request) => (failAll || (re && re.test(String(request.prompt))) ? { ...failed } : { status: 'completed' });
 }
 
 /**
@@ -128,19 +152,39 @@ function callbackFaultsFn(f) {
 function timingFn(t) {
 	const base = DEFAULTS.timing;
 	if (typeof t === 'function') return (rec) => ({ ...base, ...(t(rec) || {}) });
-	const fixed = { ...base, ...(t || {}) };
-	return () => fixed;
+	// Data form: {queueMs, processingMs, families?: {veo: {queueMs, processingMs}}}
+	const { families, ...fixed } = /** @type {any} */ ({ ...base, ...(t || {}) });
+	if (families !== undefined && !isPlainObject(families)) throw new TypeError('timing.families must be an object');
+	return (rec) => ({ ...fixed, ...((families && rec && families[rec.family]) || {}) });
 }
 
 /**
  * @param {SimulatorOptions['videoSize']} v
  * @returns {(record: any) => number}
  */
-function videoSizeFn(v) {
+function videoSizeFn(v, def = DEFAULTS.videoSize, name = 'videoSize') {
 	if (typeof v === 'function') return v;
-	const n = v === undefined ? DEFAULTS.videoSize : Number(v);
-	if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`videoSize must be a non-negative integer (got ${v})`);
+	const n = v === undefined ? def : Number(v);
+	if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`${name} must be a non-negative integer (got ${v})`);
 	return () => n;
+}
+
+/** @param {unknown} v */
+function variantsOf(v) {
+	if (v !== undefined && !isPlainObject(v)) throw new TypeError('variants must be an object');
+	const out = { ...DEFAULTS.variants, ...(/** @type {object} */ (v) || {}) };
+	/** @type {Record<string, string[]>} */
+	const allowed = {
+		authError: ['detail', 'error'],
+		veoFailure: ['both', 'error', 'message', 'errorObject'],
+		veoCreate: ['A', 'B'],
+		klingFailure: ['default', 'error', 'message', 'none'],
+	};
+	for (const [k, val] of Object.entries(out)) {
+		if (!allowed[k]) throw new TypeError(`unknown variant ${k}`);
+		if (!allowed[k].includes(/** @type {string} */ (val))) throw new TypeError(`variants.${k} must be one of ${allowed[k].join(', ')}`);
+	}
+	return /** @type {Variants} */ (out);
 }
 
 /**
@@ -155,7 +199,7 @@ function mergeOptions(current, partial) {
 	const out = { ...current };
 	for (const [k, v] of Object.entries(partial || {})) {
 		if (v === undefined) continue;
-		if ((k === 'callbacks' || k === 'prices') && isPlainObject(v)) out[k] = { ...(out[k] || {}), ...v };
+		if (['callbacks', 'prices', 'familyPrices', 'variants'].includes(k) && isPlainObject(v)) out[k] = { ...(out[k] || {}), ...v };
 		else if (k === 'timing' && isPlainObject(v) && isPlainObject(out.timing)) out.timing = { ...out.timing, ...v };
 		else out[k] = v;
 	}
@@ -178,6 +222,15 @@ function resolveOptions(raw) {
 		if (!(n >= 0)) throw new TypeError(`callbacks.${k} must be a non-negative number`);
 		callbacks[k] = n;
 	}
+	if (callbacks.families !== undefined) {
+		if (!isPlainObject(callbacks.families)) throw new TypeError('callbacks.families must be an object');
+		for (const [name, f] of Object.entries(callbacks.families)) {
+			if (!isPlainObject(f)) throw new TypeError(`callbacks.families.${name} must be an object`);
+			if (f.retryDelaysMs !== undefined && (!Array.isArray(f.retryDelaysMs) || f.retryDelaysMs.some((d) => !(Number(d) >= 0)))) {
+				throw new TypeError(`callbacks.families.${name}.retryDelaysMs must be an array of non-negative numbers`);
+			}
+		}
+	}
 	// 0 would turn every timeout into an instant failure; use a small factor (e.g. 0.001) for fast schedules.
 	if (callbacks.timeScale === 0) throw new TypeError('callbacks.timeScale must be greater than 0');
 	const prices = { ...DEFAULTS.prices, ...(raw.prices || {}) };
@@ -194,6 +247,9 @@ function resolveOptions(raw) {
 		timing: timingFn(raw.timing),
 		outcome: outcomeFn(raw.outcome),
 		videoSize: videoSizeFn(raw.videoSize),
+		imageSize: videoSizeFn(raw.imageSize, DEFAULTS.imageSize, 'imageSize'),
+		familyPrices: isPlainObject(raw.familyPrices) ? raw.familyPrices : {},
+		variants: variantsOf(raw.variants),
 		callbacks,
 		callbackFaults: callbackFaultsFn(raw.callbackFaults),
 		publicCdnBase: raw.publicCdnBase ? String(raw.publicCdnBase).replace(/\/+$/, '') : null,

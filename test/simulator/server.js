@@ -1,18 +1,22 @@
 'use strict';
 /**
- * The RunBlob simulator: an API listener (RunBlob's Sora endpoints + the /_sim control API) and a CDN listener on a
- * second port (a different origin, like cdn.runblob.io vs platform.runblob.io) that serves the videos.
+ * The RunBlob simulator: an API listener (the endpoints of every family in ./families + the /_sim control API) and a
+ * CDN listener on a second port (a different origin, like cdn.runblob.io vs platform.runblob.io) that serves the
+ * videos and images.
  */
 const http = require('node:http');
 const { EventEmitter } = require('node:events');
 const { DETAIL, FAULT_BODIES } = require('./errors');
-const { decodeBody, validateGenerate, validateListQuery } = require('./validation');
+const { decodeBody, validateListQuery } = require('./validation');
+const { redactBody } = require('./inputs');
 const { GenerationStore } = require('./generations');
 const { CallbackDispatcher } = require('./callbacks');
 const { FaultQueue } = require('./faults');
 const { createCdnHandler } = require('./video');
+const { createImageHandler } = require('./images');
+const { FAMILIES, BY_NAME } = require('./families');
 const { resolveOptions, mergeOptions, describeOptions, DEFAULTS } = require('./options');
-const { Timers, UUID_RE, formatUnits, toUnits, keyTag, pushBounded, sendJson, readBody, isPlainObject, UNITS_PER_USD } = require('./util');
+const { Timers, formatUnits, toUnits, keyTag, pushBounded, sendJson, readBody, isPlainObject, UNITS_PER_USD } = require('./util');
 
 /**
  * @typedef {object} RequestLogEntry
@@ -23,6 +27,8 @@ const { Timers, UUID_RE, formatUnits, toUnits, keyTag, pushBounded, sendJson, re
  * @property {number|null} status HTTP status answered (null when the connection was dropped)
  * @property {boolean} [dropped] connection destroyed by an injected fault
  * @property {number} [fault] id of the injected fault that shaped this answer
+ * @property {string} [family] the family whose endpoint was called
+ * @property {boolean} [hung] never answered (injected `hang` fault); logged as soon as it hangs
  * @property {number} startedAt
  * @property {number|null} finishedAt
  */
@@ -33,16 +39,27 @@ const { Timers, UUID_RE, formatUnits, toUnits, keyTag, pushBounded, sendJson, re
  * @param {string} method
  * @param {RegExp} re
  * @param {string} name
+ * @param {import('./families/types').Family | null} [family]
  */
-const route = (method, re, name) => ({ method, re, name });
+const route = (method, re, name, family = null) => ({ method, re, name, family });
 
-/** RunBlob's Sora API surface (reference §1.1–§1.3, §4). */
+/** @param {string} s */
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every family's create / status (/ list) routes, plus the balance (reference §0–§5). */
 const ROUTES = [
-	route('POST', /^\/v1\/sora\/generate$/, 'generate'),
-	route('GET', /^\/v1\/sora\/generations$/, 'list'),
-	route('GET', /^\/v1\/sora\/generations\/([^/]+)\/$/, 'status'),
+	...FAMILIES.flatMap((f) => {
+		const base = escapeRe(f.base);
+		return [
+			route('POST', new RegExp(`^${base}/generate$`), 'generate', f),
+			...(f.list ? [route('GET', new RegExp(`^${base}/generations$`), 'list', f)] : []),
+			route('GET', new RegExp(`^${base}/generations/([^/]+)${f.statusSlash ? '/' : ''}$`), 'status', f),
+		];
+	}),
 	route('GET', /^\/v1\/data\/balance$/, 'balance'),
 ];
+
+/** @typedef {{create: number, status: number, list: number, created: number, callbacks: number}} FamilyCounters */
 
 /** @param {string} host @param {number} port */
 function baseUrl(host, port) {
@@ -83,8 +100,9 @@ class Simulator extends EventEmitter {
 		};
 		this.dispatcher = new CallbackDispatcher({
 			timers: this.timers,
-			getOptions: () => this.opts.callbacks,
+			getOptions: (job) => this.callbackOptionsFor(job.family),
 			onDelivery: (d) => {
+				if (d.family) this.count(d.family, 'callbacks');
 				pushBounded(this.deliveries, d, this.opts.maxLogEntries);
 				this.safeEmit('callback', d);
 			},
@@ -108,16 +126,29 @@ class Simulator extends EventEmitter {
 				sendJson(res, 500, { detail: DETAIL.internal });
 			});
 		});
-		this.cdnServer = http.createServer(
-			createCdnHandler({
-				lookup: (id) => {
-					const rec = this.store.raw(id);
-					return rec && rec.status === 'completed' ? { size: rec.video_size } : null;
-				},
-				onRequest: (entry) => pushBounded(this.cdnRequests, entry, this.opts.maxLogEntries),
-				log: this.log,
-			}),
-		);
+		/** @type {Map<string, FamilyCounters>} */
+		this.counts = new Map();
+		const onCdnRequest = (/** @type {import('./video').CdnLogEntry} */ entry) => pushBounded(this.cdnRequests, entry, this.opts.maxLogEntries);
+		const videos = createCdnHandler({
+			lookup: (id) => {
+				const rec = this.store.raw(id);
+				return rec && rec.family.kind === 'video' && rec.status === 'completed' ? { size: rec.media_size } : null;
+			},
+			onRequest: onCdnRequest,
+			log: this.log,
+		});
+		const images = createImageHandler({
+			lookup: (path) => {
+				const rec = this.store.byMediaPath(path);
+				return rec && rec.status === 'completed' ? { id: rec.id, size: rec.media_size, ext: rec.family.media.ext } : null;
+			},
+			onRequest: onCdnRequest,
+		});
+		this.cdnServer = http.createServer((req, res) => {
+			const path = (req.url || '/').split('?')[0];
+			if (/\.(png|jpe?g)$/i.test(path)) images(req, res);
+			else videos(req, res);
+		});
 		for (const server of [this.apiServer, this.cdnServer]) {
 			// Track sockets so close() can destroy keep-alive and streaming connections at once.
 			server.on('connection', (socket) => {
@@ -187,9 +218,44 @@ class Simulator extends EventEmitter {
 
 	// ---------------------------------------------------------------- programmatic API
 
-	/** @returns {import('./generations').GenerationRecord[]} all generations, newest first */
-	generations() {
-		return this.store.list(null).map((r) => this.store.snapshot(r));
+	/**
+	 * @param {{family?: string}} [filter] only one family
+	 * @returns {import('./generations').GenerationRecord[]} all generations, newest first
+	 */
+	generations(filter = {}) {
+		return this.store.list(null, filter.family ?? null).map((r) => this.store.snapshot(r));
+	}
+
+	/**
+	 * Request and delivery counters per family, e.g. `sim.counters().veo.create` = POST /v1/veo/generate requests
+	 * (whatever their answer), `.created` = generations created, `.status` / `.list` = reads, `.callbacks` = delivery
+	 * attempts (duplicates included). Every family is present, with zeros when unused.
+	 * @returns {Record<string, FamilyCounters>}
+	 */
+	counters() {
+		/** @type {Record<string, FamilyCounters>} */
+		const out = {};
+		for (const f of FAMILIES) out[f.name] = { create: 0, status: 0, list: 0, created: 0, callbacks: 0, ...(this.counts.get(f.name) || {}) };
+		return out;
+	}
+
+	/** @param {string} family @param {keyof FamilyCounters} key */
+	count(family, key) {
+		let c = this.counts.get(family);
+		if (!c) this.counts.set(family, (c = { create: 0, status: 0, list: 0, created: 0, callbacks: 0 }));
+		c[key]++;
+	}
+
+	/**
+	 * Callback options for one family: the global `callbacks` option, then the family's documented schedule, then
+	 * `callbacks.families[name]`. Sora's documented schedule IS the global default.
+	 * @param {string | undefined} name
+	 */
+	callbackOptionsFor(name) {
+		const base = this.opts.callbacks;
+		const family = name ? BY_NAME.get(name) : undefined;
+		const override = (name && base.families && base.families[name]) || {};
+		return { ...base, ...((family && family.callbacks) || {}), ...override };
 	}
 
 	/** @param {string} id @returns {import('./generations').GenerationRecord | undefined} */
@@ -258,6 +324,19 @@ class Simulator extends EventEmitter {
 	}
 
 	/**
+	 * Finish every unfinished generation (of one family, or all) now.
+	 * @param {{family?: string} & Parameters<Simulator['finish']>[1]} [o]
+	 * @returns {import('./generations').GenerationRecord[]}
+	 */
+	finishAll(o = {}) {
+		const { family, ...outcome } = o;
+		return this.store
+			.list(null, family ?? null)
+			.filter((r) => r.status === 'pending' || r.status === 'processing')
+			.map((r) => this.store.finish(r.id, outcome));
+	}
+
+	/**
 	 * Resolve with predicate's truthy result once it returns one (polled every 20 ms); reject after timeoutMs.
 	 * A predicate that throws counts as false (e.g. reading a record that does not exist yet).
 	 * @template T
@@ -299,6 +378,7 @@ class Simulator extends EventEmitter {
 		this.deliveries.length = 0;
 		this.requests.length = 0;
 		this.cdnRequests.length = 0;
+		this.counts.clear();
 		this.rawOptions = { ...this.initialOptions };
 		this.opts = resolveOptions(this.rawOptions);
 		this.setBalance(this.initialOptions.balance ?? DEFAULTS.balance);
@@ -315,6 +395,7 @@ class Simulator extends EventEmitter {
 			requests: this.requests,
 			cdnRequests: this.cdnRequests,
 			faults: this.faults,
+			counters: this.counters(),
 			options: this.options,
 		};
 	}
@@ -347,8 +428,14 @@ class Simulator extends EventEmitter {
 			startedAt: Date.now(),
 			finishedAt: null,
 		};
+		const hitRoute = ROUTES.find((r) => r.family && r.re.test(path));
+		if (hitRoute && hitRoute.family) entry.family = hitRoute.family.name;
 		let logged = false;
 		const logEntry = () => {
+			if (entry.hung) {
+				entry.finishedAt = Date.now();
+				return;
+			}
 			if (logged) return;
 			logged = true;
 			entry.finishedAt = Date.now();
@@ -363,6 +450,7 @@ class Simulator extends EventEmitter {
 		const phase = fault && fault.phase === 'after' ? 'after' : 'before';
 		const answersWithFault = Boolean(fault && (fault.status !== undefined || fault.drop));
 
+		if (fault && fault.hang && phase === 'before') return this.hang(req, entry);
 		if (fault && phase === 'before') {
 			if (fault.delayMs) await this.sleep(fault.delayMs);
 			if (this.closed) return;
@@ -372,12 +460,24 @@ class Simulator extends EventEmitter {
 		const reply = await this.dispatchApi(req, method, path, url);
 		if (this.closed) return;
 
+		if (fault && fault.hang) return this.hang(req, entry);
 		if (fault && phase === 'after') {
 			if (fault.delayMs) await this.sleep(fault.delayMs);
 			if (this.closed) return;
 			if (answersWithFault) return this.answerFault(req, res, fault, entry);
 		}
 		this.send(res, reply);
+	}
+
+	/**
+	 * Never answer (a hanging request): the socket stays open until the client gives up or the simulator closes.
+	 * @param {http.IncomingMessage} req
+	 * @param {RequestLogEntry} entry
+	 */
+	hang(req, entry) {
+		entry.hung = true;
+		pushBounded(this.requests, entry, this.opts.maxLogEntries);
+		req.resume();
 	}
 
 	/** @param {number} ms */
@@ -433,7 +533,8 @@ class Simulator extends EventEmitter {
 		const hit = matching.find((r) => r.method === method);
 		if (hit) {
 			const m = /** @type {RegExpExecArray} */ (hit.re.exec(path));
-			return this.handleRoute(hit.name, req, m, url);
+			if (hit.family) this.count(hit.family.name, hit.name === 'generate' ? 'create' : /** @type {'status'|'list'} */ (hit.name));
+			return this.handleRoute(hit, req, m, url);
 		}
 		req.resume();
 		if (matching.length) {
@@ -451,54 +552,72 @@ class Simulator extends EventEmitter {
 
 	/**
 	 * Bearer auth: missing header or empty token → "Missing credentials"; other scheme or unknown key →
-	 * "Invalid API key". Returns the key's tag (records are scoped per key) or a 401 reply.
+	 * "Invalid API key". Returns the key's tag (records are scoped per key) or a 401 reply. With
+	 * `variants.authError: 'error'` the body is the Authentication page's `{"error": "Unauthorized", "message"}` with
+	 * its three messages instead.
 	 * @param {http.IncomingMessage} req
 	 * @returns {{owner: string} | {reply: Reply}}
 	 */
 	authenticate(req) {
 		const header = req.headers.authorization;
-		const unauthorized = (/** @type {string} */ detail) => ({
-			reply: { status: 401, body: { detail }, headers: { 'www-authenticate': 'Bearer' } },
+		const errorShape = this.opts.variants.authError === 'error';
+		/** @param {string} detail @param {string} message the Authentication page's wording */
+		const unauthorized = (detail, message) => ({
+			reply: {
+				status: 401,
+				body: errorShape ? { error: 'Unauthorized', message } : { detail },
+				headers: { 'www-authenticate': 'Bearer' },
+			},
 		});
-		if (header === undefined || header.trim() === '') return unauthorized(DETAIL.missingCredentials);
+		const noHeader = () => unauthorized(DETAIL.missingCredentials, 'Authorization header required');
+		const badFormat = () => unauthorized(DETAIL.invalidKey, 'Invalid authorization format. Use: Bearer YOUR_API_KEY');
+		if (header === undefined || header.trim() === '') return noHeader();
 		const m = /^(\S+)(?:\s+(.*))?$/.exec(header.trim());
 		const scheme = m ? m[1] : '';
 		const token = m && m[2] ? m[2].trim() : '';
-		if (scheme.toLowerCase() !== 'bearer') return unauthorized(DETAIL.invalidKey);
-		if (!token) return unauthorized(DETAIL.missingCredentials);
-		if (!this.opts.apiKeys.has(token)) return unauthorized(DETAIL.invalidKey);
+		if (scheme.toLowerCase() !== 'bearer') return badFormat();
+		if (!token) return errorShape ? badFormat() : noHeader();
+		if (!this.opts.apiKeys.has(token)) return unauthorized(DETAIL.invalidKey, 'Invalid API key');
 		return { owner: keyTag(token) };
 	}
 
 	/**
-	 * @param {string} name
+	 * @param {ReturnType<typeof route>} hit
 	 * @param {http.IncomingMessage} req
 	 * @param {RegExpExecArray} m
 	 * @param {URL} url
 	 * @returns {Promise<Reply>}
 	 */
-	async handleRoute(name, req, m, url) {
+	async handleRoute(hit, req, m, url) {
 		const auth = this.authenticate(req);
 		if ('reply' in auth) {
 			req.resume();
 			return auth.reply;
 		}
 		const { owner } = auth;
-		switch (name) {
+		const family = /** @type {import('./families/types').Family} */ (hit.family);
+		switch (hit.name) {
 			case 'generate':
-				return this.handleGenerate(req, owner);
+				return this.handleGenerate(req, owner, family);
 			case 'status': {
 				req.resume();
-				const id = decodeURIComponent(m[1]);
-				const rec = UUID_RE.test(id) ? this.store.raw(id) : null;
-				if (!rec || rec.owner !== owner) return { status: 404, body: { detail: DETAIL.generationNotFound } };
+				let id;
+				try {
+					id = decodeURIComponent(m[1]);
+				} catch {
+					id = m[1];
+				}
+				if (!family.isId(id)) return family.invalidId || family.notFound;
+				const rec = this.store.raw(id);
+				if (!rec || rec.owner !== owner || rec.family !== family) return family.notFound;
 				return { status: 200, body: this.store.statusObject(rec) };
 			}
 			case 'list': {
 				req.resume();
-				const q = validateListQuery(url.searchParams);
+				const limits = /** @type {{defaultLimit: number, maxLimit: number}} */ (family.list);
+				const q = validateListQuery(url.searchParams, limits);
 				if (!q.ok) return { status: q.status, body: q.body };
-				const page = this.store.list(owner).slice(q.offset, q.offset + q.limit);
+				const page = this.store.list(owner, family.name).slice(q.offset, q.offset + q.limit);
 				return { status: 200, body: page.map((r) => this.store.statusObject(r)) };
 			}
 			case 'balance':
@@ -510,12 +629,13 @@ class Simulator extends EventEmitter {
 	}
 
 	/**
-	 * POST /v1/sora/generate: decode → validate (422 / 400) → credits (402) → 201.
+	 * POST <family>/generate: decode → validate (the family's 422 / 400 shapes) → credits (402) → 201.
 	 * @param {http.IncomingMessage} req
 	 * @param {string} owner
+	 * @param {import('./families/types').Family} family
 	 * @returns {Promise<Reply>}
 	 */
-	async handleGenerate(req, owner) {
+	async handleGenerate(req, owner, family) {
 		let raw;
 		try {
 			raw = await readBody(req, this.opts.maxBodyBytes);
@@ -528,11 +648,13 @@ class Simulator extends EventEmitter {
 		}
 		const decoded = decodeBody(raw, req.headers['content-type']);
 		if (!decoded.ok) return { status: decoded.status, body: decoded.body };
-		const v = validateGenerate(decoded.body, { allowHttp: this.opts.callbacks.allowHttp });
+		const ctx = { allowHttp: this.opts.callbacks.allowHttp, variants: this.opts.variants };
+		const v = family.validate(/** @type {any} */ (decoded.body), ctx);
 		if (!v.ok) return { status: v.status, body: v.body };
-		const rec = this.store.create(owner, v.value, v.image);
-		if (!rec) return { status: 402, body: { detail: DETAIL.insufficientCredits } };
-		return { status: 201, body: { generation_id: rec.generation_id, status: 'pending', price: formatUnits(rec.priceUnits) } };
+		const rec = this.store.create(owner, family, v, redactBody(/** @type {any} */ (decoded.body)));
+		if (!rec) return { status: 402, body: family.insufficientCredits };
+		this.count(family.name, 'created');
+		return { status: 201, body: family.createResponse(rec, { priceText: rec.priceText, variants: this.opts.variants }) };
 	}
 
 	// ---------------------------------------------------------------- HTTP: control API (local use only, no auth)

@@ -27,11 +27,16 @@ function toUnits(usd) {
 	return Math.round(n * UNITS_PER_USD);
 }
 
-/** @param {number} units @returns {string} 4-decimal string, as RunBlob prints prices and balances */
-function formatUnits(units) {
+/**
+ * @param {number} units
+ * @param {number} [decimals] 4 (default) or fewer: most RunBlob pages print 4 decimals, Kling O1 Video prints "0.30"
+ * @returns {string} as RunBlob prints prices and balances
+ */
+function formatUnits(units, decimals = 4) {
 	const sign = units < 0 ? '-' : '';
 	const abs = Math.abs(units);
-	return `${sign}${Math.floor(abs / UNITS_PER_USD)}.${String(abs % UNITS_PER_USD).padStart(4, '0')}`;
+	const frac = String(abs % UNITS_PER_USD).padStart(4, '0').slice(0, Math.max(0, Math.min(4, decimals)));
+	return `${sign}${Math.floor(abs / UNITS_PER_USD)}${frac ? '.' + frac : ''}`;
 }
 
 /**

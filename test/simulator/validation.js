@@ -234,12 +234,13 @@ function validateGenerate(body, opts) {
 }
 
 /**
- * Validate `limit`/`offset` query parameters of the list endpoint (FastAPI `Query(20, ge=1, le=100)`,
- * `Query(0, ge=0)`).
+ * Validate `limit`/`offset` query parameters of a list endpoint (FastAPI `Query(<default>, ge=1, le=<max>)`,
+ * `Query(0, ge=0)`); Sora's default limit is 20 (undocumented), Nano Banana's 50.
  * @param {URLSearchParams} params
+ * @param {{defaultLimit: number, maxLimit: number}} [limits]
  * @returns {{ok: true, limit: number, offset: number} | {ok: false, status: 422, body: unknown}}
  */
-function validateListQuery(params) {
+function validateListQuery(params, limits = { defaultLimit: 20, maxLimit: 100 }) {
 	/** @type {import('./errors').PydanticError[]} */
 	const errors = [];
 	/**
@@ -258,7 +259,7 @@ function validateListQuery(params) {
 		else if (le !== null && n > le) errors.push(pyd.lessThanEqual(loc, raw, le));
 		return n;
 	};
-	const limit = intParam('limit', 20, 1, 100);
+	const limit = intParam('limit', limits.defaultLimit, 1, limits.maxLimit);
 	const offset = intParam('offset', 0, 0, null);
 	if (errors.length) return { ok: false, status: 422, body: { detail: errors } };
 	return { ok: true, limit, offset };
