@@ -31,6 +31,7 @@ import {
 	openVideoStream,
 } from '../../../shared/transport';
 import { claimResume } from './resumeClaims';
+import { forgetRun, rememberFinal, reportedFinals } from './reportedFinals';
 
 /**
  * "Wait for Video": the execution is parked in n8n's database (putExecutionToWait — no worker held, no polling) and
@@ -237,12 +238,17 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		});
 	}
 
-	// 3. Is this the last one? Ask RunBlob about the others (callbacks may be lost, late or out of order), within the
-	// answer budget: a slow RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
-	const known = new Map<string, Record<string, unknown>>([
-		[payload.generation_id, payload as CallbackPayload],
-	]);
-	for (const item of waited) {
+	// 3. Is this the last one? Final statuses this process already heard of count as known (reportedFinals.ts); RunBlob
+	// is asked only about the others (callbacks may be lost, late or out of order), newest first — the one most likely
+	// still rendering, so a batch finishing in order costs one read per callback. Within the answer budget: a slow
+	// RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
+	const runKey = callbackAudience(requestPath);
+	if (isTerminalStatus(payload.status)) {
+		rememberFinal(runKey, payload.generation_id, payload as CallbackPayload);
+	}
+	const known = reportedFinals(runKey);
+	known.set(payload.generation_id, payload as CallbackPayload);
+	for (const item of [...waited].reverse()) {
 		const id = idOf(item);
 		if (known.has(id)) continue;
 		let status: Record<string, unknown>;
@@ -254,7 +260,8 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 				retryLater(`Could not check generation ${id} with RunBlob: ${(error as Error).message}`),
 			);
 		}
-		if (!isTerminalStatus(status.status)) {
+		if (isTerminalStatus(status.status)) rememberFinal(runKey, id, status);
+		else {
 			return respond(this, {
 				status: 200,
 				body: {
@@ -270,7 +277,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
 	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
-	if (!claimResume(callbackAudience(requestPath))) {
+	if (!claimResume(runKey)) {
 		return respond(this, {
 			status: 200,
 			body: {
@@ -280,6 +287,8 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			},
 		});
 	}
+
+	forgetRun(runKey);
 
 	// Acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume.
 	this.getResponseObject().status(200).json({ received: true, resumed: true });
