@@ -18,6 +18,11 @@ import {
 	promptProblem,
 	sniffImageType,
 } from './common';
+import {
+	DEFAULT_SUBMISSION_CONCURRENCY,
+	MAX_SUBMISSION_CONCURRENCY,
+	submitAll,
+} from './submitPool';
 import { resumeCallbackUrl, startWaiting, waitDescription } from './waitForVideo';
 
 export type Completion = 'waitForVideo' | 'notifyTrigger' | 'customCallbackUrl' | 'dontWait';
@@ -137,6 +142,15 @@ const properties: INodeProperties[] = [
 		description: 'An HTTPS URL RunBlob will POST the result to',
 		displayOptions: { show: { completion: ['customCallbackUrl'] } },
 	},
+	{
+		displayName: 'Parallel Submissions',
+		name: 'submissionConcurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_SUBMISSION_CONCURRENCY },
+		default: DEFAULT_SUBMISSION_CONCURRENCY,
+		description:
+			'How many items are submitted to RunBlob at the same time. Output order stays the input order; a 429 (rate limit) is retried, a create that may have reached RunBlob never is.',
+	},
 	...waitDescription,
 ];
 
@@ -166,10 +180,14 @@ export async function execute(
 	const waitCallbackUrl =
 		completion === 'waitForVideo' ? resumeCallbackUrl(this, settings) : undefined;
 
-	const results: INodeExecutionData[] = [];
 	const created: Array<{ item: number; id: string }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
+	const concurrency = Number(
+		this.getNodeParameter('submissionConcurrency', 0, DEFAULT_SUBMISSION_CONCURRENCY),
+	);
+	const submitted = await submitAll(
+		items.length,
+		concurrency,
+		async (i) => {
 			const body = await buildRequestBody(this, i);
 			const callbackUrl = waitCallbackUrl ?? callbackUrlFor(this, completion, settings, i);
 			if (callbackUrl) body.callback_url = callbackUrl;
@@ -182,7 +200,7 @@ export async function execute(
 			});
 			const generationId = String(response.generation_id ?? '');
 			created.push({ item: i, id: generationId });
-			results.push({
+			const result: INodeExecutionData = {
 				json: {
 					generation_id: generationId,
 					status: response.status ?? 'pending',
@@ -193,15 +211,17 @@ export async function execute(
 					completion,
 				},
 				pairedItem: { item: i },
-			});
-		} catch (error) {
-			if (this.continueOnFail()) {
-				results.push(errorItem(error as Error, i));
-				continue;
-			}
-			throw withCreatedGenerations(asNodeError(this, error, i), created);
-		}
+			};
+			return result;
+		},
+		(error, i) => (this.continueOnFail() ? errorItem(error as Error, i) : undefined),
+	);
+	if (submitted.failure) {
+		const { index, error } = submitted.failure;
+		created.sort((a, b) => a.item - b.item);
+		throw withCreatedGenerations(asNodeError(this, error, index), created, submitted.alsoFailed);
 	}
+	const results = submitted.results.filter((r): r is INodeExecutionData => r !== undefined);
 
 	if (completion === 'waitForVideo' && created.length > 0) {
 		return await startWaiting.call(this, results);
@@ -326,10 +346,18 @@ function callbackUrlFor(
 function withCreatedGenerations<E extends Error & { description?: string | null }>(
 	error: E,
 	created: Array<{ item: number; id: string }>,
+	alsoFailed: number[] = [],
 ): E {
-	if (created.length === 0) return error;
+	// Items submitted in parallel with the failing one may have failed too; their own errors are not shown.
+	const others = alsoFailed.length
+		? ` Submitting item${alsoFailed.length > 1 ? 's' : ''} ${alsoFailed.join(', ')} failed as well.`
+		: '';
+	if (created.length === 0) {
+		if (others) error.description = `${error.description ?? ''}${others}`.trim();
+		return error;
+	}
 	const list = created.map(({ item, id }) => `item ${item}: ${id}`).join(', ');
-	const note = `Generations already created by this node before the failure (they still render and were charged; read them with Get): ${list}.`;
+	const note = `Generations already created by this node before the failure (they still render and were charged; read them with Get): ${list}.${others}`;
 	error.description = error.description ? `${error.description} ${note}` : note;
 	return error;
 }
