@@ -20,7 +20,8 @@ import {
 	verifyCallbackSignature,
 } from '../shared/callbackContract';
 import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
-import { getGenerationWithin, getSettings, openVideoStream } from '../shared/transport';
+import { refreshWebhookSettings, webhookSettings } from '../shared/settingsCache';
+import { getGenerationWithin, openVideoStream } from '../shared/transport';
 import { claim, markStarted, startedKeys } from './dedupe';
 import { recordDelivered, wasDelivered } from './deliveredStore';
 
@@ -157,19 +158,28 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 
 	// 2. Authenticity: with a Callback Secret only URLs signed by the RunBlob node are accepted.
-	const settings = await getSettings(this);
-	if (settings.callbackSecret) {
-		const check = verifyCallbackSignature(
-			{ path: req.path || req.url, query: req.query as Record<string, unknown> },
-			settings.callbackSecret,
-			Date.now(),
-		);
-		if (!check.valid) {
-			return respond(this, {
-				status: 401,
-				body: { error: `Invalid RunBlob callback signature (${check.reason})` },
-			});
+	// The credential comes from this process's cache (settingsCache.ts): reading it costs n8n 2.41 an isolate.
+	const current = await webhookSettings(this);
+	let settings = current.settings;
+	const signed = { path: req.path || req.url, query: req.query as Record<string, unknown> };
+	let check = settings.callbackSecret
+		? verifyCallbackSignature(signed, settings.callbackSecret, Date.now())
+		: ({ valid: true } as const);
+	if (current.cached && !check.valid) {
+		// Perhaps the secret changed since it was cached: read the credential again (rate-limited) and re-check.
+		const fresh = await refreshWebhookSettings(this);
+		if (fresh) {
+			settings = fresh;
+			check = settings.callbackSecret
+				? verifyCallbackSignature(signed, settings.callbackSecret, Date.now())
+				: ({ valid: true } as const);
 		}
+	}
+	if (!check.valid) {
+		return respond(this, {
+			status: 401,
+			body: { error: `Invalid RunBlob callback signature (${check.reason})` },
+		});
 	}
 
 	// 3. Shape (the generation_id comes out in lower case).
