@@ -57,7 +57,8 @@ async function run(ctx, { n, orders, lossShare }) {
 	sim.reset();
 	sim.configure({
 		videoSize: 64 * 1024,
-		callbacks: { allowHttp: 'loopback', timeScale: 0.01 },
+		// Retries come quickly (× 0.01); the timeouts stay RunBlob's real 30 s / 10 s (they are scaled too).
+		callbacks: { allowHttp: 'loopback', timeScale: 0.01, timeoutMs: 3_000_000, connectTimeoutMs: 1_000_000 },
 		timing: (record) => {
 			const p = parse(record.prompt);
 			if (!p || !p.run) return { queueMs: 0, processingMs: 100 };

@@ -61,7 +61,8 @@ async function run(ctx, { n, warmup }) {
 	sim.configure({
 		videoSize: 64 * 1024,
 		timing: { queueMs: 3_600_000, processingMs: 60_000 },
-		callbacks: { allowHttp: 'loopback', timeScale: 0.01 },
+		// Retries come quickly (× 0.01); the timeouts stay RunBlob's real 30 s / 10 s (they are scaled too).
+		callbacks: { allowHttp: 'loopback', timeScale: 0.01, timeoutMs: 3_000_000, connectTimeoutMs: 1_000_000 },
 	});
 	const problems = [];
 	let seq = 0;

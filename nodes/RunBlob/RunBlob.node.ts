@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import * as video from './actions/video';
-import { resumeWebhook, resumeWebhooks } from './actions/video/waitForVideo';
+import { resumeWebhook, resumeWebhooks } from './actions/video/wait/resume';
 
 export class RunBlob implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,9 +18,13 @@ export class RunBlob implements INodeType {
 		name: 'runBlob',
 		icon: { light: 'file:../../icons/runblob.svg', dark: 'file:../../icons/runblob.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 added the Model choice (every RunBlob video family) and grouped the wait settings; version 1
+		// workflows (Sora 2 only) keep their parameters and outputs.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Generate Sora 2 videos with RunBlob and wait for them without polling',
+		description:
+			'Generate videos with RunBlob (Sora 2, Veo 3, Kling) and wait for them without polling',
 		defaults: { name: 'RunBlob' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -34,7 +38,7 @@ export class RunBlob implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Video (Sora 2)', value: 'video' }],
+				options: [{ name: 'Video', value: 'video' }],
 				default: 'video',
 			},
 			...video.description,

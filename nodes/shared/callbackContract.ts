@@ -1,10 +1,18 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { z } from 'zod';
+
+import { FAMILIES, familyById, familyByShape } from './families';
+import type { Family } from './families';
+import { renderSeconds, toIsoUtc } from './time';
+import { isLoopbackUrl } from './urls';
+
+export { parseRunBlobTime } from './time';
+export { allowsPlainHttp, callbackUrlProblem, isLoopbackUrl } from './urls';
 
 /**
  * The one definition of RunBlob's callback contract, shared by the RunBlob node (callback URLs it issues, its wait
- * mode) and the RunBlob Trigger: the payload schema, URL signing and verification, and the normalised output item.
+ * mode) and the RunBlob Trigger: reading and validating a callback against its family's schema, URL signing (with the
+ * family in the signed part) and verification.
  */
 
 export const CALLBACK_STATUSES = ['completed', 'failed'] as const;
@@ -13,83 +21,17 @@ export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 /** RunBlob's payloads are a few KiB (the prompt is at most 4000 characters); anything far larger is not RunBlob. */
 export const MAX_CALLBACK_BYTES = 64 * 1024;
 
-/** How long a signed trigger URL stays valid: a render (≤ 15 min) plus RunBlob's retries (15.5 min), with headroom. */
+/**
+ * How long a signed trigger URL stays valid: the slowest family's render timeout (15 min) plus RunBlob's longest
+ * callback retry window (15.5 min), with ample headroom.
+ */
 export const SIGNATURE_MAX_AGE_SECONDS = 72 * 3600;
 
-export const SIGNATURE_QUERY = { timestamp: 'rb_ts', signature: 'rb_sig' } as const;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Time: RunBlob writes ISO-8601 with microseconds and no zone ("2025-11-24T10:00:00.000000"); we read it as UTC.
-// Other families end in "Z". Dates that do not exist (30 February) are refused, not rolled over by `Date`.
-
-const RUNBLOB_TIME =
-	/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
-
-export function parseRunBlobTime(value: unknown): Date | null {
-	if (typeof value !== 'string') return null;
-	const match = RUNBLOB_TIME.exec(value.trim());
-	if (!match) return null;
-	const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
-	const fields = [year, month, day, hour, minute, second].map(Number);
-	if (!isRealDateTime(fields) || !isRealZone(zone)) return null;
-	const millis = fraction ? `.${fraction.slice(1, 4).padEnd(3, '0')}` : '';
-	const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`; // "+0200" → "+02:00"
-	const parsed = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${millis}${offset}`);
-	return Number.isNaN(parsed.getTime()) ? null : parsed;
-}
-
-/** The wall-clock fields name a moment that exists: month 1–12, a day the month has, 00:00:00–23:59:59. */
-function isRealDateTime([year, month, day, hour, minute, second]: number[]): boolean {
-	if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
-	const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // 2000 is a leap year: February has 29
-	if (day > daysInMonth) return false;
-	const isLeapYear = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-	return !(month === 2 && day === 29 && !isLeapYear);
-}
-
-function isRealZone(zone: string): boolean {
-	if (zone === 'Z') return true;
-	const digits = zone.replace(':', '');
-	return Number(digits.slice(1, 3)) <= 23 && Number(digits.slice(3, 5)) <= 59;
-}
-
-function toIso(value: unknown): string | null {
-	return parseRunBlobTime(value)?.toISOString() ?? null;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// URLs
-
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-
-export function isLoopbackUrl(url: string): boolean {
-	try {
-		return LOOPBACK_HOST.test(new URL(url).hostname);
-	} catch {
-		return false;
-	}
-}
-
-/**
- * RunBlob only calls HTTPS URLs and only serves HTTPS videos. Plain HTTP is accepted only when the credential points
- * at a RunBlob simulator on this machine and the URL is on loopback too — a setup real RunBlob can never be part of.
- */
-export function allowsPlainHttp(baseUrl: string, url: string): boolean {
-	return isLoopbackUrl(baseUrl) && isLoopbackUrl(url);
-}
-
-/** Returns why RunBlob could never call this URL back, or `null` when it can. */
-export function callbackUrlProblem(url: string, baseUrl: string): string | null {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return `"${url}" is not a valid URL`;
-	}
-	if (parsed.protocol === 'https:') return null;
-	if (parsed.protocol === 'http:' && allowsPlainHttp(baseUrl, url)) return null;
-	return `RunBlob only calls HTTPS callback URLs, but this one is ${parsed.protocol.replace(':', '').toUpperCase()} (${parsed.origin})`;
-}
+export const SIGNATURE_QUERY = {
+	timestamp: 'rb_ts',
+	signature: 'rb_sig',
+	family: 'rb_fam',
+} as const;
 
 /** RunBlob posts `application/json`; `+json` types are JSON too. Parameters such as charset are ignored. */
 export function isJsonContentType(header: unknown): boolean {
@@ -111,85 +53,42 @@ export function normaliseGenerationId(value: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Payload schema
+// Payload schema: each family declares its own; a family named by a signed URL decides, otherwise the shape does.
 
-const isoTime = z
-	.string()
-	.refine((value) => parseRunBlobTime(value) !== null, 'must be an ISO-8601 timestamp');
-
-function videoUrl(allowHttp: boolean) {
-	return z
-		.string()
-		.url('must be a URL')
-		.refine((value) => {
-			// zod runs refinements even after `.url()` failed: a non-URL must be rejected here, not thrown.
-			let protocol: string;
-			try {
-				protocol = new URL(value).protocol;
-			} catch {
-				return false;
-			}
-			return protocol === 'https:' || (allowHttp && protocol === 'http:' && isLoopbackUrl(value));
-		}, 'must be an HTTPS URL');
+/** A validated callback: `generation_id` is the job id whatever the family calls it. */
+export interface CallbackPayload extends IDataObject {
+	generation_id: string;
+	status: CallbackStatus;
 }
 
-function buildSchema(allowHttp: boolean) {
-	const common = {
-		generation_id: z
-			.string()
-			.uuid('must be a UUID')
-			.transform((id) => id.toLowerCase()),
-		prompt: z.string(),
-		created_at: isoTime,
-		completed_at: isoTime.nullable().optional(),
-	};
-	const completed = z
-		.object({
-			...common,
-			status: z.literal('completed'),
-			video_url: videoUrl(allowHttp),
-			error_message: z.string().nullable().optional(),
-		})
-		.passthrough();
-	const failed = z
-		.object({
-			...common,
-			status: z.literal('failed'),
-			video_url: z.null().optional(),
-			error_message: z.string().nullable().optional(),
-		})
-		.passthrough();
-	return z.discriminatedUnion('status', [completed, failed], {
-		errorMap: (issue, ctx) =>
-			issue.code === 'invalid_union_discriminator'
-				? { message: `must be one of: ${CALLBACK_STATUSES.join(', ')}` }
-				: { message: ctx.defaultError },
-	});
-}
+export type ParseResult =
+	| { ok: true; payload: CallbackPayload; family: Family }
+	| { ok: false; errors: string[] };
 
-const schemas = { strict: buildSchema(false), localSimulator: buildSchema(true) };
-
-export type CallbackPayload = z.infer<(typeof schemas)['strict']>;
-
-export type ParseResult = { ok: true; payload: CallbackPayload } | { ok: false; errors: string[] };
-
-/** Validates a parsed JSON body against RunBlob's documented success and failure payloads. */
 export function parseCallbackPayload(
 	body: unknown,
-	options: { allowHttpVideoUrl?: boolean } = {},
+	options: { allowHttpVideoUrl?: boolean; family?: Family } = {},
 ): ParseResult {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		return { ok: false, errors: ['body must be a JSON object'] };
 	}
-	const schema = options.allowHttpVideoUrl ? schemas.localSimulator : schemas.strict;
-	const result = schema.safeParse(body);
-	if (result.success) return { ok: true, payload: result.data };
-	return {
-		ok: false,
-		errors: result.error.issues.map(
-			(issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`,
-		),
-	};
+	const family = options.family ?? familyByShape(body as IDataObject);
+	const result = family.callbackSchema(options.allowHttpVideoUrl === true).safeParse(body);
+	if (!result.success) {
+		return {
+			ok: false,
+			errors: result.error.issues.map(
+				(issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`,
+			),
+		};
+	}
+	const data = result.data as IDataObject;
+	// The job id comes out under `generation_id` whatever the family calls it, and in lower case when it is a UUID.
+	const payload = {
+		...data,
+		generation_id: normaliseGenerationId(data[family.idField]),
+	} as CallbackPayload;
+	return { ok: true, payload, family };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -203,13 +102,17 @@ export interface Rejection {
 }
 
 export type CallbackRequestResult =
-	| { ok: true; payload: CallbackPayload }
+	| { ok: true; payload: CallbackPayload; family: Family }
 	| { ok: false; rejection: Rejection };
 
-/** Size, content type and payload checks, in that order; `baseUrl` decides whether the local-simulator rule applies. */
+/**
+ * Size, content type and payload checks, in that order; `baseUrl` decides whether the local-simulator rule applies,
+ * `family` (from a signed URL or the waiting item) which schema; without it the payload's shape decides.
+ */
 export function readCallbackRequest(
 	ctx: IWebhookFunctions,
 	baseUrl: string,
+	family?: Family,
 ): CallbackRequestResult {
 	const req = ctx.getRequestObject();
 	const rawLength =
@@ -222,9 +125,10 @@ export function readCallbackRequest(
 	}
 	const parsed = parseCallbackPayload(ctx.getBodyData(), {
 		allowHttpVideoUrl: isLoopbackUrl(baseUrl),
+		family,
 	});
 	if (!parsed.ok) return reject(400, 'Not a valid RunBlob callback', parsed.errors);
-	return { ok: true, payload: parsed.payload };
+	return parsed;
 }
 
 function reject(status: number, error: string, details?: string[]): CallbackRequestResult {
@@ -272,7 +176,7 @@ export function retryLater(error: string): Rejection {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Normalised item, shared by the trigger, the wait mode and Get
+// Normalised item
 
 export interface NormalisedGeneration {
 	[key: string]: string | number | null;
@@ -286,22 +190,18 @@ export interface NormalisedGeneration {
 	render_seconds: number | null;
 }
 
+/** Sora's normalised item as node version 1 outputs it (price stays RunBlob's string there). */
 export function normaliseGeneration(source: Record<string, unknown>): NormalisedGeneration {
-	const created = parseRunBlobTime(source.created_at);
-	const completed = parseRunBlobTime(source.completed_at);
 	const str = (value: unknown) => (typeof value === 'string' ? value : null);
 	return {
 		generation_id: normaliseGenerationId(source.generation_id),
 		status: String(source.status ?? ''),
 		prompt: str(source.prompt),
 		video_url: str(source.video_url),
-		created_at: toIso(source.created_at),
-		completed_at: toIso(source.completed_at),
+		created_at: toIsoUtc(source.created_at),
+		completed_at: toIsoUtc(source.completed_at),
 		error_message: str(source.error_message),
-		render_seconds:
-			created && completed
-				? Math.max(0, Math.round((completed.getTime() - created.getTime()) / 100) / 10)
-				: null,
+		render_seconds: renderSeconds(source.created_at, source.completed_at),
 	};
 }
 
@@ -309,10 +209,18 @@ export function isTerminalStatus(status: unknown): status is CallbackStatus {
 	return status === 'completed' || status === 'failed';
 }
 
+/** Every family id a signed URL may carry. */
+export function isFamilyId(value: unknown): boolean {
+	return FAMILIES.some((family) => family.id === value);
+}
+
+export { familyById };
+
 // ---------------------------------------------------------------------------------------------------------------
 // Signing: RunBlob signs nothing, so the URLs we hand it carry our own HMAC. It binds the endpoint the URL points at
 // (its last two path segments: `<webhookId>/webhook` for a trigger, `<executionId>/<suffix>` for a waiting run — stable
-// behind path-prefixing proxies) and the time it was issued.
+// behind path-prefixing proxies), the time it was issued and, when given, the RunBlob family whose callback it expects
+// (so a receiver validates against that family's schema and nobody can swap the family).
 
 export function callbackAudience(pathOrUrl: string): string {
 	let path = pathOrUrl;
@@ -324,23 +232,38 @@ export function callbackAudience(pathOrUrl: string): string {
 	return path.split('/').filter(Boolean).slice(-2).join('/');
 }
 
-function computeSignature(secret: string, audience: string, timestamp: string): string {
-	return createHmac('sha256', secret).update(`v1:${audience}:${timestamp}`).digest('base64url');
+function computeSignature(
+	secret: string,
+	audience: string,
+	timestamp: string,
+	family: string | undefined,
+): string {
+	// URLs issued before families existed carry no family and keep their v1 signature.
+	const text =
+		family === undefined ? `v1:${audience}:${timestamp}` : `v2:${audience}:${timestamp}:${family}`;
+	return createHmac('sha256', secret).update(text).digest('base64url');
 }
 
-export function signCallbackUrl(url: string, secret: string, nowMs: number): string {
+export function signCallbackUrl(
+	url: string,
+	secret: string,
+	nowMs: number,
+	family?: string,
+): string {
 	const parsed = new URL(url);
 	const timestamp = String(Math.floor(nowMs / 1000));
+	parsed.searchParams.delete(SIGNATURE_QUERY.family);
+	if (family !== undefined) parsed.searchParams.set(SIGNATURE_QUERY.family, family);
 	parsed.searchParams.set(SIGNATURE_QUERY.timestamp, timestamp);
 	parsed.searchParams.set(
 		SIGNATURE_QUERY.signature,
-		computeSignature(secret, callbackAudience(url), timestamp),
+		computeSignature(secret, callbackAudience(url), timestamp, family),
 	);
 	return parsed.toString();
 }
 
 export type SignatureCheck =
-	| { valid: true }
+	| { valid: true; family?: string }
 	| { valid: false; reason: 'missing' | 'malformed' | 'mismatch' | 'expired' };
 
 export function verifyCallbackSignature(
@@ -351,16 +274,25 @@ export function verifyCallbackSignature(
 ): SignatureCheck {
 	const timestamp = request.query[SIGNATURE_QUERY.timestamp];
 	const signature = request.query[SIGNATURE_QUERY.signature];
+	const family = request.query[SIGNATURE_QUERY.family];
 	if (timestamp === undefined && signature === undefined)
 		return { valid: false, reason: 'missing' };
 	if (
 		typeof timestamp !== 'string' ||
 		typeof signature !== 'string' ||
-		!/^\d{1,12}$/.test(timestamp)
+		!/^\d{1,12}$/.test(timestamp) ||
+		(family !== undefined && !isFamilyId(family))
 	) {
 		return { valid: false, reason: 'malformed' };
 	}
-	const expected = Buffer.from(computeSignature(secret, callbackAudience(request.path), timestamp));
+	const expected = Buffer.from(
+		computeSignature(
+			secret,
+			callbackAudience(request.path),
+			timestamp,
+			family as string | undefined,
+		),
+	);
 	const actual = Buffer.from(signature);
 	// Compare equal-length buffers only; a length mismatch still costs one comparison.
 	const matches =
@@ -372,5 +304,5 @@ export function verifyCallbackSignature(
 	if (maxAgeSeconds !== null && (ageSeconds > maxAgeSeconds || ageSeconds < -300)) {
 		return { valid: false, reason: 'expired' };
 	}
-	return { valid: true };
+	return family === undefined ? { valid: true } : { valid: true, family: family as string };
 }

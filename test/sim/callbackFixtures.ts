@@ -105,6 +105,15 @@ export function pathAndQuery(url: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Expected normalised item
 
+/**
+ * The RunBlob Trigger's item for a Sora callback: the normalised fields plus the family, the model and the price (not
+ * in a callback), the same shape the node's version 2 outputs for every family.
+ */
+export function triggerItem(payload: Payload, extra: IDataObject = {}): IDataObject {
+	return { ...normalised(payload), family: 'sora', model: 'sora-2', price: null, ...extra };
+}
+
+/** The normalised Sora item of node version 1 (a resumed wait adds the price). */
 export function normalised(payload: Payload): IDataObject {
 	const iso = (value: unknown) => (typeof value === 'string' ? new Date(`${value.slice(0, 23)}Z`).toISOString() : null);
 	const created = iso(payload.created_at);
@@ -224,10 +233,20 @@ export interface SimLike {
 export async function startWaitingRun(
 	sim: SimLike,
 	prompts: string[],
-	opts: { parameters?: IDataObject; callbackSecret?: string; executionId?: string; continueOnFail?: boolean } = {},
+	opts: {
+		parameters?: IDataObject;
+		callbackSecret?: string;
+		executionId?: string;
+		continueOnFail?: boolean;
+		typeVersion?: number;
+		/** Input items' JSON (default: one `{prompt}` per prompt). */
+		items?: IDataObject[];
+	} = {},
 ) {
 	const run = await executeNode({
 		nodeType: new RunBlob(),
+		// Version 1 (Sora only) unless told: the existing wait tests prove saved version-1 workflows still behave.
+		typeVersion: opts.typeVersion ?? 1,
 		parameters: {
 			resource: 'video',
 			operation: 'generate',
@@ -241,7 +260,7 @@ export async function startWaitingRun(
 		webhookBaseUrl: LOCAL_N8N,
 		executionId: opts.executionId,
 		continueOnFail: opts.continueOnFail,
-		inputItems: prompts.map((prompt) => ({ json: { prompt } })),
+		inputItems: (opts.items ?? prompts.map((prompt) => ({ prompt }))).map((json) => ({ json })),
 	});
 	const ids = (run.output?.[0] ?? []).map((item) => item.json.generation_id as string | undefined);
 	const created = ids.filter((id): id is string => typeof id === 'string');

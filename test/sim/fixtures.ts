@@ -57,6 +57,10 @@ export interface SimGeneration extends IDataObject {
 	image: { kind: 'base64' | 'url' | null; bytes?: number; format?: string; url?: string };
 	price: string;
 	video_size: number | null;
+	/** the simulator's family name (sora, veo, kling, kling-o1-video, kling-o3-video, …) */
+	family?: string;
+	inputs?: IDataObject[];
+	callback_payload: Record<string, unknown> | null;
 }
 
 export interface FaultSpec {
@@ -82,7 +86,7 @@ export interface Sim {
 	generations(): SimGeneration[];
 	get(id: string): SimGeneration | undefined;
 	injectFaults(faults: FaultSpec | FaultSpec[]): unknown;
-	finish(id: string, outcome?: { status?: 'completed' | 'failed'; error_message?: string }): SimGeneration;
+	finish(id: string, outcome?: { status?: 'completed' | 'failed'; error_message?: string; code?: string }): SimGeneration;
 	setBalance(usd: number): void;
 	configure(partial: Record<string, unknown>): void;
 	waitFor<T>(predicate: (sim: Sim) => T | Promise<T>, timeoutMs?: number): Promise<T>;
@@ -132,7 +136,11 @@ export type RunOptions = Partial<Omit<ExecuteNodeOptions, 'parameters'>> & {
 	credentialExtra?: ICredentialDataDecryptedObject;
 };
 
-/** Runs the RunBlob node once with the given parameters against `sim` (or a Base URL string). */
+/**
+ * Runs the RunBlob node once with the given parameters against `sim` (or a Base URL string). Node version 1 (Sora
+ * only, no Model field) unless `typeVersion` says otherwise: the tests written for it keep proving that saved
+ * version-1 workflows behave as they did.
+ */
 export async function runNode(
 	sim: Pick<Sim, 'url'> | string,
 	parameters: INodeParameters,
@@ -143,6 +151,7 @@ export async function runNode(
 		nodeType: new RunBlob(),
 		credentials: credentialsFor(sim, credentialExtra),
 		credentialTypes,
+		typeVersion: 1,
 		...rest,
 		parameters: { resource: 'video', ...parameters },
 	});

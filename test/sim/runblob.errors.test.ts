@@ -252,7 +252,7 @@ describe('Continue On Fail and partial failures', () => {
 		const out = result.output![0];
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(out[0].json).toMatchObject({ prompt: 'one', status: 'pending' });
-		expect(out[1].json).toEqual({ error: 'The prompt is empty' });
+		expect(out[1].json).toEqual({ error: 'The prompt is empty', description: expect.stringMatching(/nothing was sent to RunBlob for this item/) });
 		expect(out[2].json).toMatchObject({ prompt: 'three', status: 'pending' });
 		expect(posts(sim)).toHaveLength(2);
 		expect(new Set(sim.generations().map((g) => g.generation_id))).toEqual(

@@ -27,6 +27,7 @@ import {
 	failedPayload,
 	jsonRequest,
 	normalised,
+	triggerItem,
 	runBlobCredential,
 	signedTriggerPath,
 	triggerPath,
@@ -102,6 +103,9 @@ describe('valid callbacks start exactly one normalised item', () => {
 			completed_at: '2025-11-24T10:05:30.000Z',
 			error_message: null,
 			render_seconds: 330,
+			family: 'sora',
+			model: 'sora-2',
+			price: null,
 		});
 		expect(item.binary).toBeUndefined();
 		// The node answers RunBlob itself with JSON (n8n's "respond on received" would send a placeholder text).
@@ -125,6 +129,9 @@ describe('valid callbacks start exactly one normalised item', () => {
 						completed_at: '2025-11-24T10:02:00.000Z',
 						error_message: 'Image contains photorealistic people. Please try with a different image.',
 						render_seconds: 120,
+						family: 'sora',
+						model: 'sora-2',
+						price: null,
 					},
 				},
 			],
@@ -178,13 +185,13 @@ describe('valid callbacks start exactly one normalised item', () => {
 		}
 	});
 
-	it('extra fields in the body do not leak into the output item', async () => {
-		const payload = completedPayload({ progress_pct: 100, injected: { evil: true }, __proto__x: 1 });
+	it('extra fields in the body do not leak into the output item (only Sora’s documented fields, as plain values)', async () => {
+		const payload = completedPayload({ progress_pct: { evil: true }, injected: { evil: true }, __proto__x: 1 });
 		const { result } = await trigger().deliver(payload);
 		expect(Object.keys(result.workflowData![0][0].json).sort()).toEqual(
-			['completed_at', 'created_at', 'error_message', 'generation_id', 'prompt', 'render_seconds', 'status', 'video_url'],
+			['completed_at', 'created_at', 'error_message', 'family', 'generation_id', 'model', 'price', 'prompt', 'render_seconds', 'status', 'video_url'],
 		);
-		expect(result.workflowData![0][0].json).toEqual(normalised(payload));
+		expect(result.workflowData![0][0].json).toEqual(triggerItem(payload));
 	});
 
 	it('accepts a 64 KiB body exactly (the limit is inclusive)', async () => {
@@ -283,7 +290,7 @@ describe('exactly once per generation_id + status', () => {
 
 		const started = results.filter((r) => r.result.workflowData !== undefined);
 		expect(started).toHaveLength(1);
-		expect(started[0].result.workflowData![0][0].json).toEqual(normalised(payload));
+		expect(started[0].result.workflowData![0][0].json).toEqual(triggerItem(payload));
 		const duplicates = results.filter((r) => r.result.workflowData === undefined);
 		expect(duplicates).toHaveLength(5);
 		for (const duplicate of duplicates) {

@@ -23,6 +23,7 @@ import {
 	failedPayload,
 	jsonRequest,
 	normalised,
+	triggerItem,
 	recordResponses,
 	runBlobCredential,
 	sha256,
@@ -115,7 +116,7 @@ describe('Verify With RunBlob API', () => {
 
 		expect(response).toMatchObject({ statusCode: 200, ended: true, body: { received: true } });
 		expect(result.workflowData![0]).toHaveLength(1);
-		expect(result.workflowData![0][0].json).toEqual(normalised(record as unknown as Payload));
+		expect(result.workflowData![0][0].json).toEqual(triggerItem(record as unknown as Payload, { progress_pct: record.progress_pct }));
 		expect(result.workflowData![0][0].json.prompt).toBe('what RunBlob rendered');
 		expect(statusGets(record.generation_id)).toHaveLength(1);
 		expect(statusGets(record.generation_id)[0].authorization).toBe(true);
@@ -339,7 +340,7 @@ describe('Download Video', () => {
 		expect(result.workflowData).toHaveLength(1);
 		expect(result.workflowData![0]).toHaveLength(1);
 		const item = result.workflowData![0][0];
-		expect(item.json).toEqual(normalised(record as unknown as Payload));
+		expect(item.json).toEqual(triggerItem(record as unknown as Payload));
 		const binary = item.binary!.data;
 		expect(binary).toMatchObject({ mimeType: 'video/mp4', fileName: `${id}.mp4`, fileExtension: 'mp4' });
 		const stored = await runtime.binaryDataService.getAsBuffer(binary);

@@ -10,7 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { forgetAllReported } from '../../nodes/RunBlob/actions/video/reportedFinals';
+import { forgetAllReported } from '../../nodes/RunBlob/actions/video/wait/reportedFinals';
 import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
 import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
@@ -227,7 +227,10 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 		const [first, none, third] = waiting.ids;
 		expect(none).toBeUndefined();
 		const submissionError = waiting.run.executeData.data.main[0]![1];
-		expect(submissionError).toEqual({ json: { error: 'The prompt is empty' }, pairedItem: { item: 1 } });
+		expect(submissionError).toEqual({
+			json: { error: 'The prompt is empty', description: expect.any(String) },
+			pairedItem: { item: 1 },
+		});
 
 		sim.finish(first!);
 		sim.finish(third!);

@@ -1,8 +1,8 @@
 'use strict';
 /**
- * Callback (webhook) delivery with RunBlob's documented reliability rules (reference §1.4):
- * POST JSON to the exact callback_url; initial attempt + one retry after each of 30/60/120/240/480 s (scaled by
- * `timeScale`); any 2xx is a success; non-2xx, network error or timeout (30 s per request, 10 s to connect, both
+ * Callback (webhook) delivery with RunBlob's documented reliability rules (reference §1.4, §2, §3):
+ * POST JSON to the exact callback_url; initial attempt + one retry after each delay of the family's schedule (Sora:
+ * 30/60/120/240/480 s; see families/*.js), scaled by `timeScale`; any 2xx is a success; non-2xx, network error or timeout (30 s per request, 10 s to connect, both
  * scaled) schedules the next retry; after the last failed attempt the webhook is marked failed. Redirects are not
  * followed (a 3xx counts as a failure). Deliveries of different generations are independent and concurrent.
  *

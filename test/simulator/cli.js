@@ -25,11 +25,17 @@ const HELP = `Usage: node test/simulator/cli.js [options]
   --queue-ms <n>             time a generation stays pending (default ${DEFAULTS.timing.queueMs})
   --processing-ms <n>        time a generation stays processing (default ${DEFAULTS.timing.processingMs})
   --video-size <bytes>       size of each generated MP4 (default ${DEFAULTS.videoSize})
+  --image-size <bytes>       size of each generated PNG/JPEG (default ${DEFAULTS.imageSize})
   --allow-http <v>           callback_url over plain http: false | loopback | true (default false)
   --time-scale <f>           multiply callback retry delays and timeouts (e.g. 0.01)
-  --retry-delays <list>      comma-separated callback retry delays in ms (default 30000,...,480000)
+  --retry-delays <list>      comma-separated Sora callback retry delays in ms (default 30000,...,480000); the other
+                             families keep their documented schedules (override with callbacks.families in --config)
   --fail-prompts <regex>     generations whose prompt matches fail
-  --error-message <text>     error_message for those failures
+  --error-message <text>     error_message for those failures (Sora text)
+  --error-code <CODE>        failure code for those failures (the other families; default: each family's usual code)
+  --variant <name=value>     where RunBlob's pages disagree, answer with this variant; repeatable
+                             (authError=detail|error, veoFailure=both|error|message|errorObject, veoCreate=B|A,
+                             klingFailure=default|error|message|none)
   --refund-failed            refund the price of failed generations
   --public-cdn-base <url>    base URL used in video_url (default: the CDN listener)
   --config <file.json>       options as JSON (same keys as createSimulator(); flags win)
@@ -53,6 +59,9 @@ function parse(argv) {
 			'queue-ms': { type: 'string' },
 			'processing-ms': { type: 'string' },
 			'video-size': { type: 'string' },
+			'image-size': { type: 'string' },
+			'error-code': { type: 'string' },
+			variant: { type: 'string', multiple: true },
 			'allow-http': { type: 'string' },
 			'time-scale': { type: 'string' },
 			'retry-delays': { type: 'string' },
@@ -101,13 +110,20 @@ function optionsFromArgs(argv) {
 		if (a['processing-ms'] !== undefined) opts.timing.processingMs = num(a['processing-ms'], 'processing-ms');
 	}
 	if (a['video-size'] !== undefined) opts.videoSize = num(a['video-size'], 'video-size');
+	if (a['image-size'] !== undefined) opts.imageSize = num(a['image-size'], 'image-size');
+	for (const v of a.variant || []) {
+		const m = /^([A-Za-z]+)=(\S+)$/.exec(v);
+		if (!m) throw new Error(`--variant must look like name=value (got ${v})`);
+		opts.variants = { ...(opts.variants || {}), [m[1]]: m[2] };
+	}
 	const cb = { ...(opts.callbacks || {}) };
 	if (a['allow-http'] !== undefined) cb.allowHttp = parseAllowHttp(a['allow-http']);
 	if (a['time-scale'] !== undefined) cb.timeScale = num(a['time-scale'], 'time-scale');
 	if (a['retry-delays'] !== undefined) cb.retryDelaysMs = a['retry-delays'].split(',').filter(Boolean).map((s) => num(s.trim(), 'retry-delays'));
 	if (Object.keys(cb).length) opts.callbacks = cb;
-	if (a['fail-prompts'] !== undefined || a['error-message'] !== undefined) {
+	if (a['fail-prompts'] !== undefined || a['error-message'] !== undefined || a['error-code'] !== undefined) {
 		opts.outcome = { ...(opts.outcome || {}) };
+		if (a['error-code'] !== undefined) opts.outcome.errorCode = a['error-code'];
 		if (a['fail-prompts'] !== undefined) opts.outcome.failPromptsMatching = a['fail-prompts'];
 		if (a['error-message'] !== undefined) opts.outcome.errorMessage = a['error-message'];
 	}

@@ -9,7 +9,7 @@
  */
 const crypto = require('node:crypto');
 const zlib = require('node:zlib');
-const { parseRange } = require('./video');
+const { parseRange, fillPayload, seedOf } = require('./video');
 
 const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CONTENT_TYPES = { png: 'image/png', jpg: 'image/jpeg' };
@@ -41,13 +41,10 @@ function pngChunk(type, data) {
 	return Buffer.concat([head, data, crc]);
 }
 
-/** @param {string} id @param {number} n bytes of deterministic filler */
+/** @param {string} id @param {number} n bytes of deterministic filler (the video payload generator: fast at any size) */
 function filler(id, n) {
 	const out = Buffer.alloc(n);
-	let block = 0;
-	for (let off = 0; off < n; off += 32) {
-		crypto.createHash('sha256').update(`${id}:${block++}`).digest().copy(out, off);
-	}
+	fillPayload(seedOf(id), 0, out);
 	return out;
 }
 

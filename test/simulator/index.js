@@ -1,6 +1,6 @@
 'use strict';
 /**
- * RunBlob simulator: a local stand-in for RunBlob's Sora 2 HTTP API (see README.md in this folder).
+ * RunBlob simulator: a local stand-in for RunBlob's HTTP API, every family (see README.md in this folder).
  *
  *   const { createSimulator, videoBytes, videoSha256 } = require('./test/simulator');
  *   const sim = await createSimulator({ timing: { queueMs: 50, processingMs: 100 } });
@@ -11,6 +11,8 @@ const { createSimulator, Simulator } = require('./server');
 const { videoBytes, videoSha256, mp4Header } = require('./video');
 const { DEFAULTS, DEFAULT_ERROR_MESSAGE } = require('./options');
 const { USER_AGENT } = require('./callbacks');
+const { imageBytes, imageFileSize } = require('./images');
+const { FAMILIES } = require('./families');
 
 module.exports = {
 	createSimulator,
@@ -18,6 +20,9 @@ module.exports = {
 	videoBytes,
 	videoSha256,
 	mp4Header,
+	imageBytes,
+	imageFileSize,
+	FAMILIES,
 	DEFAULTS,
 	DEFAULT_ERROR_MESSAGE,
 	CALLBACK_USER_AGENT: USER_AGENT,

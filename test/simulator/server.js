@@ -429,7 +429,12 @@ class Simulator extends EventEmitter {
 			finishedAt: null,
 		};
 		const hitRoute = ROUTES.find((r) => r.family && r.re.test(path));
-		if (hitRoute && hitRoute.family) entry.family = hitRoute.family.name;
+		if (hitRoute && hitRoute.family) {
+			entry.family = hitRoute.family.name;
+			// Counted whatever the answer (faults included), so tests can spot a repeated create.
+			const counted = ROUTES.find((r) => r.family && r.method === method && r.re.test(path));
+			if (counted && counted.family) this.count(counted.family.name, counted.name === 'generate' ? 'create' : /** @type {'status'|'list'} */ (counted.name));
+		}
 		let logged = false;
 		const logEntry = () => {
 			if (entry.hung) {
@@ -533,7 +538,6 @@ class Simulator extends EventEmitter {
 		const hit = matching.find((r) => r.method === method);
 		if (hit) {
 			const m = /** @type {RegExpExecArray} */ (hit.re.exec(path));
-			if (hit.family) this.count(hit.family.name, hit.name === 'generate' ? 'create' : /** @type {'status'|'list'} */ (hit.name));
 			return this.handleRoute(hit, req, m, url);
 		}
 		req.resume();
@@ -695,6 +699,10 @@ class Simulator extends EventEmitter {
 			if (method === 'POST' && m) {
 				const body = await readJson();
 				return reply(200, this.finish(decodeURIComponent(m[1]), isPlainObject(body) ? body : {}));
+			}
+			if (method === 'POST' && path === '/_sim/finish-all') {
+				const body = await readJson();
+				return reply(200, this.finishAll(isPlainObject(body) ? body : {}));
 			}
 			if (method === 'POST' && path === '/_sim/reset') {
 				req.resume();

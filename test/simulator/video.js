@@ -293,4 +293,4 @@ function createCdnHandler(deps) {
  * @property {boolean} [aborted]
  */
 
-module.exports = { videoBytes, videoSha256, mp4Header, parseRange, createCdnHandler, VIDEO_PATH_RE };
+module.exports = { videoBytes, videoSha256, mp4Header, parseRange, createCdnHandler, fillPayload, seedOf, VIDEO_PATH_RE };

@@ -1,64 +1,31 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Family } from '../../../shared/families';
+import { UUID_ID } from '../../../shared/families/inputs';
 
 /** Helpers shared by the Video operations. */
 
-export const MAX_PROMPT_LENGTH = 4000;
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-export const ORIENTATIONS = ['9:16', '16:9'] as const;
-export const DURATIONS = [10, 15] as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** RunBlob counts characters the way Python does (code points), so we do too. */
-export function promptProblem(prompt: unknown): string | null {
-	if (typeof prompt !== 'string' || prompt.trim() === '') return 'The prompt is empty';
-	const length = [...prompt].length;
-	if (length > MAX_PROMPT_LENGTH) {
-		return `The prompt has ${length} characters; RunBlob accepts at most ${MAX_PROMPT_LENGTH}`;
-	}
-	return null;
-}
+export { generationIdProperty } from '../../../shared/descriptions';
 
 export function cleanGenerationId(
 	ctx: IExecuteFunctions,
 	value: unknown,
 	itemIndex: number,
+	family: Family,
 ): string {
 	const id = String(value ?? '').trim();
-	if (!UUID.test(id)) {
+	if (!family.idPattern.test(id)) {
 		throw new NodeOperationError(ctx.getNode(), `"${id}" is not a RunBlob generation ID`, {
 			itemIndex,
-			description: 'A generation ID is a UUID such as 550e8400-e29b-41d4-a716-446655440000.',
+			description:
+				family.idPattern === UUID_ID
+					? `A ${family.displayName} generation ID is a UUID such as 550e8400-e29b-41d4-a716-446655440000.`
+					: `Use the generation_id that Generate returned for ${family.displayName}.`,
 		});
 	}
-	return id.toLowerCase();
-}
-
-/** Identifies an image by its first bytes; RunBlob accepts JPEG, PNG and WEBP only. */
-export function sniffImageType(bytes: Buffer): 'image/jpeg' | 'image/png' | 'image/webp' | null {
-	if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
-		return 'image/jpeg';
-	if (
-		bytes.length >= 8 &&
-		bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-	) {
-		return 'image/png';
-	}
-	if (
-		bytes.length >= 12 &&
-		bytes.toString('latin1', 0, 4) === 'RIFF' &&
-		bytes.toString('latin1', 8, 12) === 'WEBP'
-	) {
-		return 'image/webp';
-	}
-	return null;
+	// UUIDs are compared in lower case everywhere (RunBlob's own ids are lower case).
+	return family.idPattern === UUID_ID ? id.toLowerCase() : id;
 }
 
 /** The error item `continueOnFail` emits: paired to its input and naming the generation when there is one. */
@@ -94,16 +61,6 @@ export function asNodeError(
 	}
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
-
-export const generationIdProperty: INodeProperties = {
-	displayName: 'Generation ID',
-	name: 'generationId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
-	description: 'The generation_id returned by Generate',
-};
 
 /**
  * The per-item loop of the read operations: each input item yields its output items, paired by the callback; a

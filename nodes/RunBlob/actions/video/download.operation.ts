@@ -6,8 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getGeneration, getSettings, openVideoStream } from '../../../shared/transport';
+import { binaryPropertyNameProperty } from '../../../shared/descriptions';
+import { readGeneration } from '../../../shared/families/api';
+import { downloadIntoBinary, getSettings } from '../../../shared/transport';
 import { cleanGenerationId, generationIdProperty, runPerItem } from './common';
+import { outputOf } from './get.operation';
+import { isVersion1, modelFor } from './model';
 
 const properties: INodeProperties[] = [
 	{
@@ -30,14 +34,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'https://cdn.runblob.io/videos/…mp4',
 		displayOptions: { show: { source: ['url'] } },
 	},
-	{
-		displayName: 'Put Video in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the output binary field for the video',
-	},
+	{ ...binaryPropertyNameProperty, required: true },
 	{
 		displayName: 'File Name',
 		name: 'fileName',
@@ -58,10 +55,11 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
+	const v1 = isVersion1(this);
 	return await runPerItem(this, items, async (i, current) => {
 		const source = this.getNodeParameter('source', i) as string;
 		let url: string;
-		const json: IDataObject = {};
+		let json: IDataObject = {};
 		if (source === 'url') {
 			url = String(this.getNodeParameter('videoUrl', i)).trim();
 			if (!/^https?:\/\/\S+$/i.test(url)) {
@@ -70,10 +68,17 @@ export async function execute(
 				});
 			}
 		} else {
-			const generationId = cleanGenerationId(this, this.getNodeParameter('generationId', i), i);
+			const { family } = modelFor(this, i);
+			const generationId = cleanGenerationId(
+				this,
+				this.getNodeParameter('generationId', i),
+				i,
+				family,
+			);
 			current.generationId = generationId;
-			const status = await getGeneration(this, baseUrl, generationId, i);
-			if (status.status !== 'completed' || typeof status.video_url !== 'string') {
+			const status = await readGeneration(this, baseUrl, family, generationId, i);
+			json = outputOf(family, status, v1);
+			if (status.status !== 'completed' || typeof json.video_url !== 'string') {
 				throw new NodeOperationError(
 					this.getNode(),
 					`Generation ${generationId} has no video yet (status: ${String(status.status)})`,
@@ -81,27 +86,22 @@ export async function execute(
 						itemIndex: i,
 						description:
 							status.status === 'failed'
-								? `RunBlob says: ${String(status.error_message ?? 'failed')}`
+								? `RunBlob says: ${String(family.read.errorMessage(status) ?? 'failed')}`
 								: 'Try again when it is completed, or use Generate with "Wait for Video".',
 					},
 				);
 			}
-			url = status.video_url;
-			Object.assign(json, status);
+			url = json.video_url;
 		}
 		const fileName =
 			(this.getNodeParameter('fileName', i, '') as string) ||
 			(current.generationId ? `${current.generationId}.mp4` : fileNameFromUrl(url));
 		const property = this.getNodeParameter('binaryPropertyName', i) as string;
-		const video = await openVideoStream(this, baseUrl, url, {
+		const binary = await downloadIntoBinary(this, baseUrl, url, fileName, {
 			generationId: current.generationId,
 			itemIndex: i,
+			defaultMimeType: 'video/mp4',
 		});
-		const binary = await this.helpers.prepareBinaryData(
-			video.body,
-			fileName,
-			video.contentType || 'video/mp4',
-		);
 		return [
 			{
 				json: { ...json, video_url: url, file_name: fileName },

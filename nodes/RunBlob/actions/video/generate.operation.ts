@@ -4,30 +4,37 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
-import { callbackUrlProblem, signCallbackUrl } from '../../../shared/callbackContract';
+import { signCallbackUrl } from '../../../shared/callbackContract';
+import { publicHttpsNotice } from '../../../shared/descriptions';
+import type { Family } from '../../../shared/families';
+import { familyProperties } from '../../../shared/families';
+import { normalise } from '../../../shared/families/normalise';
+import type { Widen } from '../../../shared/families/types';
+import { InputProblem } from '../../../shared/families/types';
 import type { RunBlobSettings } from '../../../shared/transport';
 import { apiRequest, getSettings } from '../../../shared/transport';
-import {
-	DURATIONS,
-	MAX_IMAGE_BYTES,
-	ORIENTATIONS,
-	asNodeError,
-	errorItem,
-	promptProblem,
-	sniffImageType,
-} from './common';
+import { callbackUrlProblem } from '../../../shared/urls';
+import { asNodeError, errorItem } from './common';
+import { isVersion1, modelFor } from './model';
 import {
 	DEFAULT_SUBMISSION_CONCURRENCY,
 	MAX_SUBMISSION_CONCURRENCY,
 	submitAll,
 } from './submitPool';
-import { resumeCallbackUrl, startWaiting, waitDescription } from './waitForVideo';
+import { waitDescription } from './wait/description';
+import { resumeCallbackUrl, startWaiting } from './wait/park';
 
 export type Completion = 'waitForVideo' | 'notifyTrigger' | 'customCallbackUrl' | 'dontWait';
 
+const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
+
 const properties: INodeProperties[] = [
+	{
+		...publicHttpsNotice,
+		displayOptions: { show: { ...v2, completion: ['waitForVideo', 'notifyTrigger'] } },
+	},
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -36,58 +43,18 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. A paper boat drifting down a rainy street at dusk, cinematic',
-		description: 'What the video should show (1–4000 characters)',
-	},
-	{
-		displayName: 'Orientation',
-		name: 'orientation',
-		type: 'options',
-		options: [
-			{ name: 'Portrait (9:16)', value: '9:16' },
-			{ name: 'Landscape (16:9)', value: '16:9' },
-		],
-		default: '9:16',
-	},
-	{
-		displayName: 'Duration',
-		name: 'duration',
-		type: 'options',
-		options: [
-			{ name: '10 Seconds', value: 10 },
-			{ name: '15 Seconds', value: 15 },
-		],
-		default: 10,
-	},
-	{
-		displayName: 'Start From Image',
-		name: 'imageSource',
-		type: 'options',
-		options: [
-			{ name: 'No Image (Text to Video)', value: 'none' },
-			{ name: 'Image URL', value: 'url' },
-			{ name: 'Binary Image From Input', value: 'binary' },
-		],
-		default: 'none',
 		description:
-			'Whether to animate an image (JPEG, PNG or WEBP up to 10 MB) instead of starting from text only',
+			'What the video should show. Sora: 1–4000 characters; Veo: 10–4000; Kling: 1–2500 (checked before sending).',
 	},
+	...familyProperties,
 	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/first-frame.png',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'imageBinaryProperty',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field holding the image',
-		displayOptions: { show: { imageSource: ['binary'] } },
+		displayName: 'Additional Body Fields',
+		name: 'additionalBodyFields',
+		type: 'json',
+		default: '{}',
+		description:
+			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (for example Kling's negative prompt, seed or Motion Control reference video). They cannot replace a field the node sets.",
+		displayOptions: { show: v2 },
 	},
 	{
 		displayName: 'Completion',
@@ -178,7 +145,9 @@ export async function execute(
 	}
 	// Wait mode: one resume URL for the whole execution, checked before anything is paid for.
 	const waitCallbackUrl =
-		completion === 'waitForVideo' ? resumeCallbackUrl(this, settings) : undefined;
+		completion === 'waitForVideo'
+			? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))
+			: undefined;
 
 	const created: Array<{ item: number; id: string }> = [];
 	const concurrency = Number(
@@ -188,28 +157,21 @@ export async function execute(
 		items.length,
 		concurrency,
 		async (i) => {
-			const body = await buildRequestBody(this, i);
-			const callbackUrl = waitCallbackUrl ?? callbackUrlFor(this, completion, settings, i);
+			const { model, family } = modelFor(this, i);
+			const body = await buildRequestBody(this, i, model, family);
+			const callbackUrl = waitCallbackUrl ?? callbackUrlFor(this, completion, settings, i, family);
 			if (callbackUrl) body.callback_url = callbackUrl;
 			const response = await apiRequest<IDataObject>(this, settings.baseUrl, {
 				method: 'POST',
-				path: '/v1/sora/generate',
+				path: family.paths.create,
 				body,
 				create: true,
 				itemIndex: i,
 			});
-			const generationId = String(response.generation_id ?? '');
+			const generationId = String(response[family.idField] ?? response.generation_id ?? '');
 			created.push({ item: i, id: generationId });
 			const result: INodeExecutionData = {
-				json: {
-					generation_id: generationId,
-					status: response.status ?? 'pending',
-					price: response.price ?? null,
-					prompt: body.prompt,
-					orientation: body.orientation,
-					duration: body.duration,
-					completion,
-				},
+				json: submittedJson(this, family, model, body, response, generationId, completion),
 				pairedItem: { item: i },
 			};
 			return result;
@@ -229,88 +191,110 @@ export async function execute(
 	return [results];
 }
 
-async function buildRequestBody(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const prompt = ctx.getNodeParameter('prompt', i) as string;
-	const problem = promptProblem(prompt);
-	if (problem) throw new NodeOperationError(ctx.getNode(), problem, { itemIndex: i });
-
-	const orientation = ctx.getNodeParameter('orientation', i) as string;
-	if (!(ORIENTATIONS as readonly string[]).includes(orientation)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Orientation must be 9:16 or 16:9, not "${orientation}"`,
-			{
-				itemIndex: i,
-			},
-		);
+/** The family every item uses, when they all use the same one (it is then signed into the resume URL). */
+function sharedFamily(ctx: IExecuteFunctions, count: number): string | undefined {
+	if (isVersion1(ctx)) return undefined;
+	const ids = new Set<string>();
+	for (let i = 0; i < count; i++) {
+		try {
+			ids.add(modelFor(ctx, i).family.id);
+		} catch {
+			return undefined; // the item's own error is reported when it is submitted
+		}
 	}
-	const duration = Number(ctx.getNodeParameter('duration', i));
-	if (!(DURATIONS as readonly number[]).includes(duration)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Duration must be 10 or 15 seconds, not "${duration}"`,
-			{
-				itemIndex: i,
-			},
-		);
-	}
-	const body: IDataObject = { prompt, orientation, duration };
+	return ids.size === 1 ? [...ids][0] : undefined;
+}
 
-	const imageSource = ctx.getNodeParameter('imageSource', i, 'none') as string;
-	if (imageSource === 'url') {
-		const imageUrl = String(ctx.getNodeParameter('imageUrl', i)).trim();
-		if (!/^https?:\/\/\S+$/i.test(imageUrl)) {
-			throw new NodeOperationError(ctx.getNode(), `"${imageUrl}" is not an http(s) image URL`, {
-				itemIndex: i,
+/** What Generate outputs at once: version 1 keeps its original fields; version 2 the normalised shape. */
+function submittedJson(
+	ctx: IExecuteFunctions,
+	family: Family,
+	model: string,
+	body: IDataObject,
+	response: IDataObject,
+	generationId: string,
+	completion: Completion,
+): IDataObject {
+	if (isVersion1(ctx)) {
+		return {
+			generation_id: generationId,
+			status: response.status ?? 'pending',
+			price: response.price ?? null,
+			prompt: body.prompt,
+			orientation: body.orientation,
+			duration: body.duration,
+			completion,
+		};
+	}
+	const source: IDataObject = { ...body, ...response, status: response.status ?? 'pending' };
+	return {
+		...normalise(family, source, { model, prompt: body.prompt }),
+		generation_id: generationId,
+		model,
+		completion,
+	};
+}
+
+async function buildRequestBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	model: string,
+	family: Family,
+): Promise<IDataObject> {
+	let body: IDataObject;
+	try {
+		body = await family.buildBody({
+			ctx,
+			itemIndex,
+			model,
+			param: <T>(name: string, fallback: T) =>
+				ctx.getNodeParameter(name, itemIndex, fallback as never) as Widen<T>,
+		});
+	} catch (error) {
+		// An InputProblem carries what to do about it; anything else (e.g. a missing binary field) is wrapped as is.
+		throw new NodeOperationError(ctx.getNode(), error as Error, {
+			itemIndex,
+			message: (error as Error).message,
+			description: error instanceof InputProblem ? error.description : undefined,
+		});
+	}
+	if (isVersion1(ctx)) return body;
+	return { ...body, ...additionalFields(ctx, itemIndex, body) };
+}
+
+/** The escape hatch for keys RunBlob has not confirmed: added as they are, but never over a field the node sets. */
+function additionalFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	body: IDataObject,
+): IDataObject {
+	const raw = ctx.getNodeParameter('additionalBodyFields', itemIndex, '{}') as unknown;
+	let extra: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			extra = raw.trim() ? jsonParse(raw) : {};
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), 'Additional Body Fields is not valid JSON', {
+				itemIndex,
+				description: 'Give a JSON object, for example {"negative_prompt": "blurry"}.',
 			});
 		}
-		body.image_url = imageUrl;
-	} else if (imageSource === 'binary') {
-		body.image_base64 = await readImage(ctx, i);
 	}
-	return body;
-}
-
-/** Checks format and size locally so a bad image costs no request (and no credits). */
-async function readImage(ctx: IExecuteFunctions, i: number): Promise<string> {
-	const property = ctx.getNodeParameter('imageBinaryProperty', i) as string;
-	const binary = ctx.helpers.assertBinaryData(i, property);
-	// `bytes` is exact. `fileSize` is n8n's rounded display size ("10.5 MB" for exactly 10 MiB), so it only rules an
-	// image out when it is clearly too large; the exact length is checked below anyway.
-	const exact = typeof binary.bytes === 'number';
-	const declaredSize = exact ? (binary.bytes as number) : parseFileSize(binary.fileSize ?? '');
-	if (Number.isFinite(declaredSize) && declaredSize > MAX_IMAGE_BYTES * (exact ? 1 : 1.01)) {
-		throw imageTooLarge(ctx, i, declaredSize);
+	if (!extra || typeof extra !== 'object' || Array.isArray(extra)) {
+		throw new NodeOperationError(ctx.getNode(), 'Additional Body Fields must be a JSON object', {
+			itemIndex,
+			description: 'Give a JSON object, for example {"negative_prompt": "blurry"}.',
+		});
 	}
-	const bytes = await ctx.helpers.getBinaryDataBuffer(i, property);
-	if (bytes.length > MAX_IMAGE_BYTES) throw imageTooLarge(ctx, i, bytes.length);
-	if (!sniffImageType(bytes)) {
+	const clash = Object.keys(extra).filter((key) => key in body || key === 'callback_url');
+	if (clash.length > 0) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The image in binary field "${property}" is not a JPEG, PNG or WEBP file`,
-			{
-				itemIndex: i,
-				description: `Its MIME type says ${binary.mimeType || 'nothing'}; RunBlob accepts JPEG, PNG and WEBP.`,
-			},
+			`Additional Body Fields cannot set ${clash.join(', ')}: the node sets ${clash.length > 1 ? 'them' : 'it'}`,
+			{ itemIndex, description: 'Use the node parameter instead, or remove the key.' },
 		);
 	}
-	return bytes.toString('base64');
-}
-
-function parseFileSize(size: string): number {
-	// n8n writes sizes like "2.4 MB" or "512 kB"; numbers alone are bytes.
-	const match = /^([\d.]+)\s*([kmg]?b)?$/i.exec(size.trim());
-	if (!match) return NaN;
-	const factor = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }[(match[2] ?? 'b').toLowerCase() as 'b'];
-	return Number(match[1]) * factor;
-}
-
-function imageTooLarge(ctx: IExecuteFunctions, i: number, size: number): NodeOperationError {
-	return new NodeOperationError(
-		ctx.getNode(),
-		`The image is ${(size / 1024 / 1024).toFixed(1)} MB; RunBlob accepts at most 10 MB`,
-		{ itemIndex: i },
-	);
+	return extra as IDataObject;
 }
 
 function callbackUrlFor(
@@ -318,6 +302,7 @@ function callbackUrlFor(
 	completion: Completion,
 	settings: RunBlobSettings,
 	i: number,
+	family: Family,
 ): string | undefined {
 	if (completion === 'dontWait') return undefined;
 	const name = completion === 'notifyTrigger' ? 'triggerUrl' : 'callbackUrl';
@@ -337,7 +322,9 @@ function callbackUrlFor(
 		);
 	}
 	if (completion === 'notifyTrigger' && settings.callbackSecret) {
-		return signCallbackUrl(url, settings.callbackSecret, Date.now());
+		// Version 1 issued URLs without a family; keep them byte-for-byte as they were.
+		const signedFamily = isVersion1(ctx) ? undefined : family.id;
+		return signCallbackUrl(url, settings.callbackSecret, Date.now(), signedFamily);
 	}
 	return url;
 }

@@ -4,16 +4,29 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { FAMILIES } from '../../../shared/families';
 import { apiRequest, getSettings } from '../../../shared/transport';
 import { runPerItem } from './common';
-import { withDerivedFields } from './get.operation';
+import { outputOf } from './get.operation';
+import { isVersion1, modelFor } from './model';
 
 /** RunBlob's maximum page size. */
 export const PAGE_SIZE = 100;
 
+const listed = FAMILIES.filter((family) => family.paths.list)
+	.map((family) => family.displayName)
+	.join(', ');
+
 const properties: INodeProperties[] = [
+	{
+		displayName: `RunBlob documents a list of generations only for: ${listed}. For other models keep the generation_id from Generate.`,
+		name: 'listNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+	},
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
@@ -50,7 +63,20 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
+	const v1 = isVersion1(this);
 	return await runPerItem(this, items, async (i) => {
+		const { family } = modelFor(this, i);
+		const path = family.paths.list;
+		if (!path) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`RunBlob documents no list of ${family.displayName} generations`,
+				{
+					itemIndex: i,
+					description: `Get Many works for ${listed}. Keep the generation_id that Generate returns, and read it with Get.`,
+				},
+			);
+		}
 		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
 		let offset = this.getNodeParameter('offset', i, 0) as number;
@@ -59,7 +85,7 @@ export async function execute(
 			const size = Math.min(PAGE_SIZE, limit - page.length);
 			const batch = await apiRequest<IDataObject[]>(this, baseUrl, {
 				method: 'GET',
-				path: '/v1/sora/generations',
+				path,
 				qs: { limit: size, offset },
 				itemIndex: i,
 			});
@@ -69,7 +95,7 @@ export async function execute(
 			if (list.length < size) break;
 		}
 		return page.map((generation) => ({
-			json: withDerivedFields(generation),
+			json: outputOf(family, generation, v1),
 			pairedItem: { item: i },
 		}));
 	});

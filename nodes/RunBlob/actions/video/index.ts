@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { modelProperty, v1ModelProperty } from '../../../shared/families';
 import * as download from './download.operation';
 import * as generate from './generate.operation';
 import * as get from './get.operation';
@@ -7,13 +8,15 @@ import * as getMany from './getMany.operation';
 
 export { download, generate, get, getMany };
 
+const forVideo = { show: { resource: ['video'] } };
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: ['video'] } },
+		displayOptions: forVideo,
 		options: [
 			{
 				name: 'Download',
@@ -25,13 +28,13 @@ export const description: INodeProperties[] = [
 				name: 'Generate',
 				value: 'generate',
 				action: 'Generate a video',
-				description: 'Create a Sora 2 video from text or an image',
+				description: 'Create a video from text or images with the chosen model',
 			},
 			{
 				name: 'Get',
 				value: 'get',
 				action: 'Get a video generation',
-				description: 'Read the status and progress of a generation',
+				description: 'Read the status of a generation',
 			},
 			{
 				name: 'Get Many',
@@ -41,6 +44,14 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'generate',
+	},
+	{
+		...v1ModelProperty,
+		displayOptions: { show: { ...forVideo.show, ...v1ModelProperty.displayOptions?.show } },
+	},
+	{
+		...modelProperty,
+		displayOptions: { show: { ...forVideo.show, ...modelProperty.displayOptions?.show } },
 	},
 	...generate.description,
 	...get.description,

@@ -1,0 +1,96 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, downloadVideoProperty } from '../../../../shared/descriptions';
+
+/**
+ * The wait settings of "Wait for Video". Version 1 showed them as loose fields; version 2 groups them in an Options
+ * collection the way n8n's own nodes do. Saved version-1 workflows keep their loose fields.
+ */
+
+export const V1_DEFAULT_MAX_WAIT_MINUTES = 60;
+
+const generateWaiting = { operation: ['generate'], completion: ['waitForVideo'] };
+const v1 = { show: { ...generateWaiting, '@version': [1] } };
+
+const onFailureProperty: INodeProperties = {
+	displayName: 'On Failed Generation',
+	name: 'onFailure',
+	type: 'options',
+	options: [
+		{
+			name: 'Continue With Failed Items',
+			value: 'continue',
+			description: 'Failed generations become items with status "failed" and their error_message',
+		},
+		{
+			name: 'Stop Before the Next Node',
+			value: 'stop',
+			description:
+				"If any generation failed, output nothing so the following nodes do not run (n8n's log names the failed generations)",
+		},
+	],
+	default: 'continue',
+};
+
+const limitWaitTimeProperty: INodeProperties = {
+	displayName: 'Limit Wait Time',
+	name: 'limitWaitTime',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to stop waiting after a while. Without a limit a lost callback would leave the run waiting forever.',
+};
+
+const maxWaitProperty: INodeProperties = {
+	displayName: 'Max Wait (Minutes)',
+	name: 'maxWaitMinutes',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: V1_DEFAULT_MAX_WAIT_MINUTES,
+	description:
+		'When the limit runs out, the node outputs one item per generation with status "timed_out" and its generation_id',
+};
+
+const version1: INodeProperties[] = [
+	{ ...downloadVideoProperty, displayOptions: v1 },
+	{
+		...binaryPropertyNameProperty,
+		required: true,
+		displayOptions: { show: { ...v1.show, downloadVideo: [true] } },
+	},
+	{ ...onFailureProperty, displayOptions: v1 },
+	{
+		...limitWaitTimeProperty,
+		description: `${limitWaitTimeProperty.description} RunBlob renders take 5–15 minutes and it retries callbacks for 15.5 more.`,
+		displayOptions: v1,
+	},
+	{ ...maxWaitProperty, displayOptions: { show: { ...v1.show, limitWaitTime: [true] } } },
+];
+
+const version2: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'waitOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { ...generateWaiting, '@version': [{ _cnd: { gte: 2 } }] } },
+		options: [
+			downloadVideoProperty,
+			{
+				...limitWaitTimeProperty,
+				description: `${limitWaitTimeProperty.description} On by default, with a limit that fits the model (see Max Wait).`,
+			},
+			{
+				...maxWaitProperty,
+				default: 30,
+				description:
+					'How long to wait before giving up. Without this option: the model family\'s default (the render time limit plus RunBlob\'s callback retries, e.g. 30 min for Veo and Kling O1/O3, 60 min for Sora and Kling). When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.',
+			},
+			onFailureProperty,
+			binaryPropertyNameProperty,
+		],
+	},
+];
+
+export const waitDescription: INodeProperties[] = [...version1, ...version2];

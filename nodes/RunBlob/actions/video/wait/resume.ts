@@ -1,0 +1,220 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import {
+	answerDeadline,
+	callbackAudience,
+	isTerminalStatus,
+	normaliseGeneration,
+	normaliseGenerationId,
+	readCallbackRequest,
+	respond,
+	retryLater,
+	verifyCallbackSignature,
+} from '../../../../shared/callbackContract';
+import type { Family } from '../../../../shared/families';
+import { familyById, sora } from '../../../../shared/families';
+import { readGenerationWithin } from '../../../../shared/families/api';
+import { normalise } from '../../../../shared/families/normalise';
+import { attachDownload, getSettings } from '../../../../shared/transport';
+import { forgetRun, rememberFinal, reportedFinals } from './reportedFinals';
+import { claimResume } from './resumeClaims';
+import { waitSettingsAtResume } from './settings';
+
+/**
+ * "Wait for Video", the resuming half: RunBlob's callbacks for all N generations of a run arrive at the run's resume
+ * URL. Early callbacks are acknowledged without resuming; the one that finds every generation finished resumes the
+ * run once, with one item per input item in input order.
+ */
+
+export const RESUME_PATH = 'runblob-callback';
+
+export const resumeWebhooks: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		path: RESUME_PATH,
+		isFullPath: true,
+		restartWebhook: true,
+		responseMode: 'onReceived',
+	},
+];
+
+/** Reads back the pending items stored when the execution started waiting (see park.ts). */
+function readPendingItems(ctx: IWebhookFunctions): INodeExecutionData[] {
+	const raw = ctx.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0);
+	const parsed = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+	return Array.isArray(parsed) ? (parsed as INodeExecutionData[]) : [];
+}
+
+/** Version-1 items carry no family: they are Sora. */
+function familyOf(item: INodeExecutionData): Family {
+	return familyById(item.json.family) ?? sora;
+}
+
+function looseId(body: unknown): string {
+	const { generation_id: generationId, task_uuid: taskUuid } = (body ?? {}) as IDataObject;
+	return normaliseGenerationId(generationId ?? taskUuid);
+}
+
+const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.generation_id);
+
+export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const deadline = answerDeadline();
+	const req = this.getRequestObject();
+	const settings = await getSettings(this);
+	const requestPath = req.path || req.url;
+
+	// 1. Only URLs this node issued for this execution (the signature binds the execution id, and the family if any).
+	const signature = verifyCallbackSignature(
+		{ path: requestPath, query: req.query as Record<string, unknown> },
+		settings.resumeSigningKey,
+		Date.now(),
+		null,
+	);
+	if (!signature.valid) {
+		return respond(this, {
+			status: 401,
+			body: {
+				error: `Invalid RunBlob callback signature (${signature.reason}); the execution keeps waiting`,
+			},
+		});
+	}
+
+	// 2. A well-formed callback of the family that generation belongs to (the generation_id comes out in lower case).
+	const pending = readPendingItems(this);
+	const waited = pending.filter(
+		(item) => item.json.status === 'timed_out' && item.json.generation_id,
+	);
+	const claimed = waited.find((item) => idOf(item) === looseId(this.getBodyData()));
+	const family = familyById(signature.family) ?? (claimed ? familyOf(claimed) : undefined);
+	const request = readCallbackRequest(this, settings.baseUrl, family);
+	if (!request.ok) return respond(this, request.rejection);
+	const payload = request.payload;
+
+	const owner = waited.find((item) => idOf(item) === payload.generation_id);
+	if (!owner || familyOf(owner).id !== request.family.id) {
+		return respond(this, {
+			status: 409,
+			body: { error: `Generation ${payload.generation_id} does not belong to this execution` },
+		});
+	}
+
+	// 3. Is this the last one? Final statuses this process already heard of count as known (reportedFinals.ts); RunBlob
+	// is asked only about the others (callbacks may be lost, late or out of order), newest first — the one most likely
+	// still rendering, so a batch finishing in order costs one read per callback. Within the answer budget: a slow
+	// RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
+	const runKey = callbackAudience(requestPath);
+	if (isTerminalStatus(payload.status)) rememberFinal(runKey, payload.generation_id, payload);
+	const known = reportedFinals(runKey) as Map<string, IDataObject>;
+	known.set(payload.generation_id, payload);
+	for (const item of [...waited].reverse()) {
+		const id = idOf(item);
+		if (known.has(id)) continue;
+		let status: IDataObject;
+		try {
+			status = await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline);
+		} catch (error) {
+			return respond(
+				this,
+				retryLater(`Could not check generation ${id} with RunBlob: ${(error as Error).message}`),
+			);
+		}
+		if (isTerminalStatus(status.status)) rememberFinal(runKey, id, status);
+		else {
+			return respond(this, {
+				status: 200,
+				body: {
+					received: true,
+					resumed: false,
+					waiting_for: id,
+					message: 'Other generations are still rendering',
+				},
+			});
+		}
+		known.set(id, status);
+	}
+
+	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
+	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
+	if (!claimResume(runKey)) {
+		return respond(this, {
+			status: 200,
+			body: {
+				received: true,
+				resumed: false,
+				message: 'Another delivery of this callback is already resuming the run',
+			},
+		});
+	}
+
+	forgetRun(runKey);
+
+	// Acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume.
+	this.getResponseObject().status(200).json({ received: true, resumed: true });
+	const wait = waitSettingsAtResume(this);
+	const v1 = this.getNode().typeVersion < 2;
+
+	const output: INodeExecutionData[] = [];
+	for (const item of pending) {
+		const id = item.json.generation_id as string | undefined;
+		const source = id ? known.get(normaliseGenerationId(id)) : undefined;
+		if (!source) {
+			output.push(item); // an error item from submission (Continue On Fail): passed on unchanged
+			continue;
+		}
+		const json = v1 ? v1Output(item, source) : v2Output(item, source);
+		const result: INodeExecutionData = { json, pairedItem: item.pairedItem };
+		if (wait.downloadVideo && json.status === 'completed' && typeof json.video_url === 'string') {
+			await attachDownload(this, settings.baseUrl, result, {
+				url: json.video_url,
+				property: wait.binaryPropertyName,
+				fileName: `${id}.mp4`,
+				generationId: id,
+			});
+		}
+		output.push(result);
+	}
+
+	const failed = output.filter((item) => item.json.status === 'failed');
+	if (wait.onFailure === 'stop' && failed.length > 0) {
+		// n8n cannot fail a run from a resume callback (a throw here makes n8n restart the run with one empty item and
+		// drop its history), so the run resumes with no items: the following nodes do not run.
+		const list = failed.map(
+			(item) => `${item.json.generation_id} (${item.json.error_message ?? 'failed'})`,
+		);
+		this.logger.warn(
+			`RunBlob: ${failed.length} of ${waited.length} generations failed, stopping: ${list.join(', ')}`,
+		);
+		return { noWebhookResponse: true, workflowData: [[]] };
+	}
+	return { noWebhookResponse: true, workflowData: [output] };
+}
+
+/** Version 1 (Sora only) resumes with its original item shape. */
+function v1Output(item: INodeExecutionData, source: IDataObject): IDataObject {
+	return { ...normaliseGeneration(source), price: (item.json.price as string) ?? null };
+}
+
+/** Version 2: what the immediate output had, updated with the family's normalised result. */
+function v2Output(item: INodeExecutionData, source: IDataObject): IDataObject {
+	const submitted: IDataObject = { ...item.json };
+	// The timeout placeholders of the pending item give way to the real outcome.
+	for (const key of ['status', 'last_known_status', 'error_message']) delete submitted[key];
+	const result = normalise(familyOf(item), source, {
+		model: submitted.model as string,
+		price: submitted.price,
+		prompt: submitted.prompt,
+	});
+	// Fields the callback does not carry (created_at for most families) keep what was known at submission.
+	for (const [key, value] of Object.entries(result)) {
+		if (value === null && submitted[key] !== undefined && submitted[key] !== null) continue;
+		submitted[key] = value;
+	}
+	return submitted;
+}

@@ -1,0 +1,52 @@
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import type { CallbackPayload, Rejection } from '../shared/callbackContract';
+import { retryLater } from '../shared/callbackContract';
+import type { Family } from '../shared/families';
+import { readGenerationWithin } from '../shared/families/api';
+
+/**
+ * "Verify with RunBlob API": re-reads the job from its family's status endpoint, within the answer budget, and
+ * trusts that record over the callback body.
+ */
+export async function verifyWithApi(
+	ctx: IWebhookFunctions,
+	baseUrl: string,
+	family: Family,
+	payload: CallbackPayload,
+	deadline: number,
+): Promise<{ record: IDataObject } | { reply: Rejection }> {
+	let record: IDataObject;
+	try {
+		record = await readGenerationWithin(ctx, baseUrl, family, payload.generation_id, deadline);
+	} catch (error) {
+		const httpCode = Number((error as { httpCode?: unknown }).httpCode);
+		if (httpCode === 404) {
+			return {
+				reply: {
+					status: 400,
+					body: { error: `RunBlob has no generation ${payload.generation_id}` },
+				},
+			};
+		}
+		// RunBlob unreachable, failing or too slow: 503 in time makes RunBlob retry later instead of losing the callback.
+		return {
+			reply: retryLater(`Could not verify the callback with RunBlob: ${(error as Error).message}`),
+		};
+	}
+	const mismatch =
+		record.status !== payload.status ||
+		(payload.status === 'completed' && (record.video_url ?? null) !== (payload.video_url ?? null));
+	if (mismatch) {
+		return {
+			reply: {
+				status: 409,
+				body: {
+					error: `The callback does not match RunBlob's record of generation ${payload.generation_id}`,
+					runblob_status: String(record.status ?? ''),
+				},
+			},
+		};
+	}
+	return { record: { ...payload, ...record } };
+}

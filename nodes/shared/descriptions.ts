@@ -1,0 +1,38 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Parameter descriptions both nodes and several operations share, defined once. */
+
+export const generationIdProperty: INodeProperties = {
+	displayName: 'Generation ID',
+	name: 'generationId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
+	description: 'The generation_id returned by Generate',
+};
+
+export const downloadVideoProperty: INodeProperties = {
+	displayName: 'Download Video',
+	name: 'downloadVideo',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to download each finished video into a binary field (streamed, never held in memory)',
+};
+
+export const binaryPropertyNameProperty: INodeProperties = {
+	displayName: 'Put Video in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	hint: 'The name of the output binary field for the video',
+};
+
+export const publicHttpsNotice: INodeProperties = {
+	displayName:
+		'RunBlob only calls public HTTPS URLs: "Wait for Video" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel).',
+	name: 'publicHttpsNotice',
+	type: 'notice',
+	default: '',
+};

@@ -1,0 +1,72 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { kling } from './kling';
+import { klingO1 } from './klingO1';
+import { klingO3 } from './klingO3';
+import { sora } from './sora';
+import type { Family } from './types';
+import { veo } from './veo';
+
+/** The registry of RunBlob families: the only place that lists them. */
+
+export const VIDEO_FAMILIES: Family[] = [sora, veo, kling, klingO1, klingO3];
+export const FAMILIES: Family[] = [...VIDEO_FAMILIES];
+
+/** The model of node version 1, which spoke only Sora 2. */
+export const V1_MODEL = 'sora-2';
+export const DEFAULT_MODEL = 'kling_o3';
+
+export function familyOfModel(model: string): Family | undefined {
+	return FAMILIES.find((family) => family.models.some((m) => m.value === model));
+}
+
+export function familyById(id: unknown): Family | undefined {
+	return FAMILIES.find((family) => family.id === id);
+}
+
+export function allModels(): string[] {
+	return FAMILIES.flatMap((family) => family.models.map((m) => m.value));
+}
+
+/**
+ * Which family an unsigned callback comes from, by its shape (reference §5): O1/O3 name their model; Veo carries a
+ * seed or an `error` next to the prompt; Sora always sends prompt and created_at (so a body with either is judged as
+ * Sora, and rejected if the other is missing); Kling's main endpoint sends neither. Signed URLs name the family and
+ * need no guessing.
+ */
+export function familyByShape(body: IDataObject): Family {
+	const model = typeof body.model === 'string' ? body.model.toLowerCase() : '';
+	if (model.includes('o1')) return klingO1;
+	if (model.includes('o3')) return klingO3;
+	if (model.startsWith('kling')) return kling;
+	if ('seed' in body || ('error' in body && 'prompt' in body)) return veo;
+	if ('prompt' in body || 'created_at' in body || 'error_message' in body) return sora;
+	return kling;
+}
+
+/** The Model field (node version 2+): every model of every family, grouped by family in the list. */
+export const modelProperty: INodeProperties = {
+	displayName: 'Model',
+	name: 'model',
+	type: 'options',
+	options: FAMILIES.flatMap((family) =>
+		family.models.map((m) => ({ name: m.name, value: m.value, description: m.description })),
+	),
+	default: DEFAULT_MODEL,
+	description: 'The RunBlob model; each shows only the parameters it supports',
+	displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+};
+
+/** Version 1 had no Model field: its saved workflows are Sora 2, and family parameters key on this value. */
+export const v1ModelProperty: INodeProperties = {
+	displayName: 'Model',
+	name: 'model',
+	type: 'hidden',
+	default: V1_MODEL,
+	displayOptions: { show: { '@version': [1] } },
+};
+
+export const familyProperties: INodeProperties[] = FAMILIES.flatMap((family) => family.properties);
+
+export type { Family } from './types';
+export { kling, klingO1, klingO3, sora, veo };

@@ -1,0 +1,64 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { renderSeconds, toIsoUtc } from '../time';
+import type { Family } from './types';
+
+/**
+ * One output shape for every family (v2 of the node, the Trigger, a resumed wait): the same normalised fields,
+ * filled from wherever the family keeps them, plus the family's own extra fields.
+ */
+
+export interface Known {
+	/** The node's model value from the request, when the output comes from a generation this node created. */
+	model?: string | null;
+	price?: unknown;
+	prompt?: unknown;
+}
+
+export function normalise(family: Family, source: IDataObject, known: Known = {}): IDataObject {
+	const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+	const output: IDataObject = {
+		generation_id: lowerUuid(String(source[family.idField] ?? source.generation_id ?? '')),
+		family: family.id,
+		model: family.read.model(source) ?? known.model ?? null,
+		status: String(source.status ?? ''),
+		prompt: str(source.prompt) ?? str(known.prompt),
+		[family.kind === 'image' ? 'image_url' : 'video_url']: resultUrl(family, source),
+		// null when RunBlob gave no reason (Kling O3's status object has none: "see webhook").
+		error_message: family.read.errorMessage(source),
+		created_at: toIsoUtc(source.created_at),
+		completed_at: toIsoUtc(source.completed_at),
+		render_seconds: renderSeconds(source.created_at, source.completed_at),
+		price: priceNumber(source.price ?? known.price),
+	};
+	// Only plain values: a callback body is untrusted, and its extras must not smuggle objects into the output.
+	for (const key of family.read.extras) {
+		const value = source[key];
+		if (['string', 'number', 'boolean'].includes(typeof value)) output[key] = value;
+	}
+	return output;
+}
+
+function resultUrl(family: Family, source: IDataObject): string | null {
+	const keys = family.kind === 'image' ? ['image_url', 'result_image_url'] : ['video_url'];
+	for (const key of keys) {
+		const value = source[key];
+		if (typeof value === 'string' && value) return value;
+	}
+	return null;
+}
+
+/** RunBlob states prices as strings ("0.1200"); a number is what the nodes after this one can add up. */
+export function priceNumber(value: unknown): number | null {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+	if (typeof value !== 'string' || value.trim() === '') return null;
+	const parsed = Number(value);
+	return Number.isFinite(parsed) ? parsed : null;
+}
+
+/** UUIDs are case-insensitive: outputs use the lower-case form (other ids stay as RunBlob wrote them). */
+function lowerUuid(id: string): string {
+	return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+		? id.toLowerCase()
+		: id;
+}
