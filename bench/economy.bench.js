@@ -118,6 +118,9 @@ async function run(ctx, { n, orders, lossShare }) {
 				creates: creates.length,
 				reads: reads.length,
 				perGeneration: requests.length / n,
+				// What a loop that really polls every 5 s would send: a create plus one read per interval until done.
+				idealPollPerGeneration:
+					1 + renderMs.reduce((sum, ms) => sum + Math.ceil(ms / (POLL_SECONDS * 1000)), 0) / n,
 				workerSeconds: (variant === 'wait' ? flows.busyMs(execution) : flows.wallMs(execution)) / 1000,
 				wallSeconds: flows.wallMs(execution) / 1000,
 				problems,
@@ -127,6 +130,7 @@ async function run(ctx, { n, orders, lossShare }) {
 				`  ${variant === 'wait' ? 'Wait for Video' : 'polling loop  '} ${order.padEnd(8)} ${lost ? `${String(lostSet.size).padStart(2)} lost` : 'no loss'}: ` +
 					`${row.requests} requests (${row.creates} creates, ${row.reads} status reads) = ${row.perGeneration.toFixed(2)} per generation, ` +
 					`worker-seconds ${row.workerSeconds.toFixed(1)}, wall ${row.wallSeconds.toFixed(1)} s` +
+					(variant === 'poll' ? ` (an exact 5 s loop: ${row.idealPollPerGeneration.toFixed(2)} per generation)` : '') +
 					`${problems.length ? `  ← CHECK FAILED: ${problems.join('; ')}` : ''}`,
 			);
 			rows.push(row);
@@ -147,6 +151,7 @@ async function run(ctx, { n, orders, lossShare }) {
 		waitMax: Math.max(...waitRows.map((r) => r.perGeneration)),
 		waitMean: mean(waitRows, (r) => r.perGeneration),
 		pollMean: mean(pollRows, (r) => r.perGeneration),
+		pollIdeal: mean(pollRows, (r) => r.idealPollPerGeneration),
 		waitWorkerSeconds: mean(waitRows, (r) => r.workerSeconds),
 		pollWorkerSeconds: mean(pollRows, (r) => r.workerSeconds),
 		ok,
