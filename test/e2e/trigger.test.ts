@@ -143,6 +143,9 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 			completed_at: new Date(`${record.completed_at.slice(0, 23)}Z`).toISOString(),
 			error_message: null,
 			render_seconds: expect.any(Number),
+			family: 'sora',
+			model: 'sora-2',
+			price: null,
 		});
 		expect(nodeOutput(completedRun.execution, 'Received')).toHaveLength(1);
 
