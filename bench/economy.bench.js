@@ -102,7 +102,8 @@ async function run(ctx, { n, orders, lossShare }) {
 			const creates = requests.filter((r) => r.method === 'POST' && r.path === '/v1/sora/generate');
 			const reads = requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/sora/generations/'));
 			const mine = sim.generations().filter((g) => g.prompt.startsWith(`${name}#`));
-			const out = flows.nodeOutput(execution, variant === 'wait' ? 'RunBlob' : 'Done');
+			const out =
+				variant === 'wait' ? flows.nodeOutput(execution, 'RunBlob') : flows.allNodeOutput(execution, 'Done');
 			const completed = out.filter((item) => item.json.status === 'completed').length;
 			const problems = [];
 			if (execution.status !== 'success') problems.push(`execution ${execution.status}`);

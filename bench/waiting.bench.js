@@ -99,7 +99,12 @@ async function run(ctx, { n, warmup }) {
 				const res = await n8n.http('POST', parked.resumeUrl, { body: { ok: true } });
 				if (res.status !== 200) throw new Error(`resume URL answered ${res.status}: ${res.text}`);
 			}
-			const exec = await flows.finishedExecution(n8n, parked.id, 60_000, 50);
+			const exec = await flows.finishedExecution(n8n, parked.id, 120_000, 50).catch((e) => {
+				const answers = sim.deliveries
+					.filter((d) => d.generation_id === parked.generationId)
+					.map((d) => `${d.status ?? d.error} ${JSON.stringify(d.responseBody ?? '').slice(0, 200)}`);
+				throw new Error(`${e.message}${answers.length ? `; RunBlob's callbacks got: ${answers.join(' | ')}` : ''}`);
+			});
 			if (exec.status !== 'success') problems.push(`${parked.variant} run ${parked.id} ended ${exec.status}`);
 			if (parked.variant === 'ours') {
 				const out = flows.nodeOutput(exec, 'RunBlob');

@@ -174,6 +174,12 @@ function nodeOutput(execution, nodeName, runIndex = -1) {
 	return run?.data?.main?.[0] ?? [];
 }
 
+/** Output items of every run of a node (a node inside a loop runs once per iteration). */
+function allNodeOutput(execution, nodeName) {
+	const runs = execution?.data?.resultData?.runData?.[nodeName] ?? [];
+	return runs.flatMap((run) => run?.data?.main?.[0] ?? []);
+}
+
 /** Sum of the execution times of every node run: the time the execution held a worker. */
 function busyMs(execution) {
 	const runData = execution?.data?.resultData?.runData ?? {};
@@ -196,6 +202,7 @@ module.exports = {
 	finishedExecution,
 	untilWaiting,
 	nodeOutput,
+	allNodeOutput,
 	busyMs,
 	wallMs,
 };

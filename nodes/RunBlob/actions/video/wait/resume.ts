@@ -24,6 +24,7 @@ import { normalise } from '../../../../shared/families/normalise';
 import { attachDownload, getSettings } from '../../../../shared/transport';
 import { forgetRun, rememberFinal, reportedFinals } from './reportedFinals';
 import { claimResume } from './resumeClaims';
+import { sharedRead } from './sharedReads';
 import { waitSettingsAtResume } from './settings';
 
 /**
@@ -118,7 +119,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		if (known.has(id)) continue;
 		let status: IDataObject;
 		try {
-			status = await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline);
+			status = await sharedRead(runKey, id, async () =>
+				await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline),
+			);
 		} catch (error) {
 			return respond(
 				this,
