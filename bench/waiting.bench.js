@@ -126,7 +126,8 @@ async function run(ctx, { n, warmup }) {
 		const rss0 = rss;
 		const half = Math.ceil(n / 2);
 		for (const variant of ['base', 'ours', 'ours', 'base']) {
-			const batch = await pool(Array.from({ length: half }), 4, () => park(variant));
+			// One at a time: startRun tells runs apart by "the execution that was not there before".
+			const batch = await pool(Array.from({ length: half }), 1, () => park(variant));
 			parked[variant].push(...batch);
 			await sleep(1000);
 			const now = await quietRss(pid, 2000);

@@ -3,6 +3,7 @@
  * from the reference): Generate in every completion mode, Get, Download, Get Many, Wait for Video with mixed families,
  * and the Trigger validating each family's callback (signed with its family, or matched by shape when unsigned).
  */
+import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { forgetAllReported } from '../../nodes/RunBlob/actions/video/wait/reportedFinals';
 import { randomUUID } from 'node:crypto';
 
@@ -24,6 +25,9 @@ import {
 } from './callbackFixtures';
 import { caught, json, posts, recordBodies, runNode, startSim, videoSha256 } from './fixtures';
 import type { Sim } from './fixtures';
+
+// Each test has its own simulator (another Base URL) under the same credential id: forget the per-process copy.
+beforeEach(() => forgetWebhookSettings());
 
 const V2 = { typeVersion: 2 };
 const SECRET = 'families-callback-secret';
