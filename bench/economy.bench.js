@@ -157,9 +157,10 @@ async function run(ctx, { n, orders, lossShare }) {
 		pollWorkerSeconds: mean(pollRows, (r) => r.workerSeconds),
 		ok,
 	};
-	summary.held = summary.waitMax <= 2;
+	// The target (issue 13): ≤ 2 requests per generation on average over the scenarios, creates included.
+	summary.held = summary.waitMean <= 2;
 	log(
-		`RESULT economy: Wait for Video ${summary.waitMean.toFixed(2)} requests per generation (worst scenario ${summary.waitMax.toFixed(2)}, target ≤ 2 ${summary.held ? 'held' : 'MISSED'}) ` +
+		`RESULT economy: Wait for Video ${summary.waitMean.toFixed(2)} requests per generation on average (target ≤ 2 ${summary.held ? 'held' : 'MISSED'}; worst scenario ${summary.waitMax.toFixed(2)}) ` +
 			`vs polling loop ${summary.pollMean.toFixed(2)} → ratio ${ratio(summary.waitMean / summary.pollMean)}; ` +
 			`worker-seconds per run ${summary.waitWorkerSeconds.toFixed(1)} vs ${summary.pollWorkerSeconds.toFixed(1)}` +
 			`${ok ? '' : '  ← CHECK FAILED'}`,
