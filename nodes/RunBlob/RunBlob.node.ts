@@ -24,7 +24,7 @@ export class RunBlob implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Generate videos with RunBlob (Sora 2, Veo 3, Kling) and wait for them without polling',
+			'Generate AI videos with RunBlob (Sora 2, Veo 3, Kling), wait for them and download them',
 		defaults: { name: 'RunBlob' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -59,9 +59,10 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 			// "lost" and "forgery" callbacks never arrive; "dup" ones arrive three times.
 			callbackFaults: (record: { prompt: string }) =>
 				/lost|forgery/.test(record.prompt) ? { drop: true } : /dup/.test(record.prompt) ? { duplicate: 2 } : {},
-			// Prompts steer the simulator: "fail" fails, "slow" renders for a minute, "#n" renders in reverse order.
+			// Prompts steer the simulator: "fail" fails, "slow" renders for ten minutes (the test finishes it itself; a restart
+			// of n8n on a loaded machine can take more than a minute), "#n" renders in reverse order.
 			timing: (record: { prompt: string }) => {
-				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 60_000 };
+				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
 				const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
 				return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
 			},
@@ -218,7 +219,7 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		const execution = await finished(executionId);
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'RunBlob')[0].json).toMatchObject({ generation_id: generation.generation_id, status: 'completed' });
-	}, 120_000);
+	}, 300_000);
 
 	test('On Failed Generation = Stop Before the Next Node: no items go on, the failure is recorded', async () => {
 		const executionId = await start(WF.stop, ['ok #1', 'broken #2 fail']);
