@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Benchmarks of n8n-nodes-runblob inside a real n8n (see bench/README.md).
 //
-//   npm run bench                 build, then the full run (about 2.5 minutes on n8n 2.8.4)
-//   node bench/run.js --quick     smaller sizes (under a minute); uses dist/ as it is
+//   npm run bench                 build, then the full run on both n8n versions
+//   node bench/run.js --quick     smaller sizes, n8n 2.8.4 only (under a minute); uses dist/ as it is
 //
-// Options: --quick, --runtime oldest|current (default oldest = n8n 2.8.4), --only download|trigger,
-//          --size <MiB> (download size), --reps <k> (download repetitions), --n <callbacks>, --m <duplicates>,
-//          --concurrency <k>, --n8n-env KEY=VALUE (repeatable; extra environment for n8n)
+// Options: --quick, --runtime oldest|current|both (default both; quick: oldest), --only <benchmark>[,<benchmark>]
+//          (waiting, economy, submit, trigger, download), --size <MiB> (download size), --reps <k> (download
+//          repetitions), --n <callbacks>, --m <duplicates>, --concurrency <k>, --items <k> (economy and submit batch),
+//          --parked <k> (waiting), --n8n-env KEY=VALUE (repeatable; extra environment for n8n)
 // Each benchmark prints a `RESULT` line with the numbers measured in this run and their ratios; a summary table
 // follows. Exit code 0 unless a benchmark crashes or its correctness check fails.
 'use strict';
@@ -29,14 +30,21 @@ if (!process.env.RUNBLOB_RUNTIMES_DIR) {
 const { startN8n } = require('../test/e2e/harness.js');
 const { createSimulator } = require('../test/simulator');
 const { credentialFixture, DOWNLOAD, CALLBACKS } = require('./lib/workflows');
-const { MiB, mib, ms, ratio, frac } = require('./lib/util');
-const downloadBench = require('./download.bench');
-const triggerBench = require('./trigger.bench');
+const { MiB } = require('./lib/util');
+const { summaryRows, table } = require('./lib/report');
+const BENCHES = {
+	waiting: require('./waiting.bench'),
+	economy: require('./economy.bench'),
+	submit: require('./submit.bench'),
+	trigger: require('./trigger.bench'),
+	download: require('./download.bench'),
+};
+const NAMES = Object.keys(BENCHES);
 
 const usage = (message) => Object.assign(new Error(message), { usage: true });
 
 function parseArgs(argv) {
-	const args = { quick: false, runtime: 'oldest', only: null, n8nEnv: {} };
+	const args = { quick: false, runtime: null, only: null, n8nEnv: {} };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const value = () => {
@@ -46,7 +54,9 @@ function parseArgs(argv) {
 		};
 		if (a === '--quick') args.quick = true;
 		else if (a === '--runtime') args.runtime = value();
-		else if (a === '--only') args.only = value();
+		else if (a === '--only') args.only = value().split(',');
+		else if (a === '--items') args.items = Number(value());
+		else if (a === '--parked') args.parked = Number(value());
 		else if (a === '--size') args.sizeMiB = Number(value());
 		else if (a === '--n') args.n = Number(value());
 		else if (a === '--m') args.m = Number(value());
@@ -58,51 +68,68 @@ function parseArgs(argv) {
 		} else if (a === '-h' || a === '--help') args.help = true;
 		else throw usage(`unknown option ${a}`);
 	}
-	for (const k of ['sizeMiB', 'n', 'm', 'concurrency', 'reps']) {
+	for (const k of ['sizeMiB', 'n', 'm', 'concurrency', 'reps', 'items', 'parked']) {
 		if (args[k] !== undefined && !(Number.isFinite(args[k]) && args[k] >= (k === 'm' ? 0 : 1)))
 			throw usage(`bad value for --${k === 'sizeMiB' ? 'size' : k}`);
 	}
-	if (!['oldest', 'current'].includes(args.runtime))
-		throw usage('--runtime must be oldest or current');
-	if (args.only && !['download', 'trigger'].includes(args.only))
-		throw usage('--only must be download or trigger');
+	args.runtime ??= args.quick ? 'oldest' : 'both';
+	if (!['oldest', 'current', 'both'].includes(args.runtime))
+		throw usage('--runtime must be oldest, current or both');
+	if (args.only && args.only.some((name) => !NAMES.includes(name)))
+		throw usage(`--only takes ${NAMES.join(', ')}`);
 	return args;
 }
 
-function table(rows) {
-	const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-	const line = (r) => `| ${r.map((cell, c) => String(cell).padEnd(widths[c])).join(' | ')} |`;
-	return [
-		line(rows[0]),
-		`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-		...rows.slice(1).map(line),
-	].join('\n');
-}
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) {
 		process.stdout.write(
-			fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 11).join('\n') + '\n',
+			fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 12).join('\n') + '\n',
 		);
 		return 0;
 	}
+	const q = args.quick;
 	const settings = {
 		download: {
-			size: Math.round((args.sizeMiB ?? (args.quick ? 256 : 1024)) * MiB),
-			reps: args.reps ?? (args.quick ? 1 : 3),
+			size: Math.round((args.sizeMiB ?? (q ? 128 : 1024)) * MiB),
+			reps: args.reps ?? (q ? 1 : 3),
 		},
 		trigger: {
-			n: args.n ?? (args.quick ? 100 : 300),
-			m: args.m ?? (args.quick ? 50 : 150),
+			n: args.n ?? (q ? 60 : 300),
+			m: args.m ?? (q ? 30 : 150),
 			concurrency: args.concurrency ?? 4,
-			warmup: args.quick ? 20 : 40,
+			warmup: q ? 10 : 40,
 		},
+		economy: {
+			n: args.items ?? (q ? 12 : 50),
+			orders: q ? ['random'] : ['in-order', 'reverse', 'random'],
+			lossShare: 0.1,
+		},
+		submit: { n: args.items ?? (q ? 16 : 50), latencyMs: q ? 200 : 400, share429: 0.2 },
+		waiting: { n: args.parked ?? (q ? 10 : 100), warmup: q ? 1 : 3 },
 	};
-	const want = (name) => !args.only || args.only === name;
+	const want = (name) => !args.only || args.only.includes(name);
 	const log = (s) => process.stdout.write(`${s}\n`);
 	const started = Date.now();
+	const runtimes = args.runtime === 'both' ? ['oldest', 'current'] : [args.runtime];
+	const all = [];
+	let failed = false;
+	for (const runtime of runtimes) {
+		const { results, version, ok } = await runOn(runtime, args, settings, want, log);
+		all.push({ runtime, version, results });
+		if (!ok) failed = true;
+	}
+	log(
+		`\nSummary (${new Date().toISOString().slice(0, 10)}, ${require('node:os').cpus().length} CPUs, total ${((Date.now() - started) / 1000).toFixed(0)} s` +
+			`${q ? ', quick mode' : ''}${failed ? ', A CHECK FAILED' : ''})`,
+	);
+	log(table(summaryRows(all)));
+	return failed ? 1 : 0;
+}
 
+/** Every wanted benchmark on one n8n version: one simulator, one n8n holding every benchmark's workflows. */
+async function runOn(runtime, args, settings, want, log) {
 	let sim;
 	let n8n;
 	const results = {};
@@ -110,16 +137,20 @@ async function main() {
 	try {
 		sim = await createSimulator({
 			port: 0,
-			balance: 100_000,
+			balance: 1_000_000,
+			maxLogEntries: 1_000_000,
 			timing: { queueMs: 0, processingMs: 20 },
 			callbacks: { allowHttp: 'loopback' },
 		});
 		const workflows = [
 			...(want('download') ? [DOWNLOAD.runblob, DOWNLOAD.trigger, DOWNLOAD.httpRequest] : []),
 			...(want('trigger') ? [CALLBACKS.trigger, CALLBACKS.webhook] : []),
+			...['waiting', 'economy', 'submit'].flatMap((name) =>
+				want(name) ? BENCHES[name].workflows(sim.url) : [],
+			),
 		];
 		n8n = await startN8n({
-			runtime: args.runtime,
+			runtime,
 			label: 'bench',
 			credentials: [credentialFixture(sim.url)],
 			workflows,
@@ -131,21 +162,20 @@ async function main() {
 		});
 		const extraEnv = Object.entries(args.n8nEnv).map(([k, v]) => `${k}=${v}`);
 		log(
-			`n8n ${n8n.runtime.version} (${args.runtime}) on Node ${args.runtime === 'oldest' ? process.versions.node : '24'}, ` +
+			`\n### n8n ${n8n.runtime.version} (${runtime}) on Node ${runtime === 'oldest' ? process.versions.node : '24'}, ` +
 				`binary data mode filesystem${extraEnv.length ? `, ${extraEnv.join(' ')}` : ''}, ready in ${n8n.timings.total} s` +
 				`${args.quick ? ', quick mode' : ''}; ${require('node:os').cpus().length} CPUs`,
 		);
 		const ctx = { n8n, sim, log };
-		// Each benchmark runs on its own; a crash in one is reported and the other still runs.
-		for (const [name, bench] of [
-			['trigger', triggerBench],
-			['download', downloadBench],
-		]) {
+		// Each benchmark runs on its own; a crash in one is reported and the others still run. The download benchmark
+		// restarts n8n for every measurement, so it goes last.
+		for (const name of NAMES) {
 			if (!want(name)) continue;
-			log(`\n== ${name} ==`);
+			log(`\n== ${name} (${runtime}) ==`);
 			const t = Date.now();
 			try {
-				results[name] = await bench.run(ctx, settings[name]);
+				sim.reset();
+				results[name] = await BENCHES[name].run(ctx, settings[name]);
 				results[name].seconds = (Date.now() - t) / 1000;
 				if (results[name].ok === false) failed = true;
 			} catch (e) {
@@ -166,68 +196,7 @@ async function main() {
 		}
 		await sim?.close();
 	}
-
-	const rows = [['benchmark', 'measured', 'baseline (same run)', 'ratio']];
-	const d = results.download;
-	if (d && !d.error) {
-		rows.push([
-			`download ${mib(d.size)}: peak RSS growth`,
-			`RunBlob Download ${mib(d.ours.growth)}`,
-			`HTTP Request node ${mib(d.base.growth)}`,
-			`ours ÷ HTTP Request ${ratio(d.oursVsBase)}`,
-		]);
-		rows.push([
-			`download ${mib(d.size)}: peak RSS growth`,
-			`RunBlob Trigger (Download Video) ${mib(d.trigger.growth)}`,
-			`HTTP Request node ${mib(d.base.growth)}`,
-			`ours ÷ HTTP Request ${ratio(d.triggerVsBase)}`,
-		]);
-		rows.push([
-			`download ${mib(d.size)}: growth ÷ file size`,
-			`Download ${frac(d.oursPerFile)}, Trigger ${frac(d.triggerPerFile)}`,
-			frac(d.basePerFile),
-			'',
-		]);
-		rows.push([
-			`download ${mib(d.size)}: median throughput`,
-			`Download ${d.mibPerSecond.runblob.toFixed(0)} MiB/s, Trigger ${d.mibPerSecond.trigger.toFixed(0)} MiB/s`,
-			`${d.mibPerSecond.httpRequest.toFixed(0)} MiB/s`,
-			`Download ÷ HTTP Request ${ratio(d.mibPerSecond.runblob / d.mibPerSecond.httpRequest)}`,
-		]);
-	} else if (d) rows.push(['download', 'CRASHED', '', '']);
-	const t = results.trigger;
-	if (t && !t.error) {
-		rows.push([
-			`callback ack p50 (${t.n}+${t.m} dup, c=${t.concurrency})`,
-			`RunBlob Trigger ${ms(t.trigger.p50)}`,
-			`Webhook node ${ms(t.webhook.p50)}`,
-			`trigger ÷ webhook ${ratio(t.ratioP50)}`,
-		]);
-		rows.push(['callback ack p95', ms(t.trigger.p95), ms(t.webhook.p95), ratio(t.ratioP95)]);
-		rows.push([
-			'callback ack p50, new ids only',
-			ms(t.triggerNew.p50),
-			ms(t.webhook.p50),
-			ratio(t.ratioNewP50),
-		]);
-		rows.push([
-			'callback throughput',
-			`${t.throughput.trigger.toFixed(0)} req/s`,
-			`${t.throughput.webhook.toFixed(0)} req/s`,
-			ratio(t.throughputRatio),
-		]);
-		rows.push([
-			'executions started',
-			`${t.started.trigger} (expected ${t.n}; ${t.duplicatesAcknowledged}/${t.m} dup. acked, no run)`,
-			`${t.started.webhook} (expected ${t.n + t.m})`,
-			t.ok ? 'OK' : 'CHECK FAILED',
-		]);
-	} else if (t) rows.push(['trigger', 'CRASHED', '', '']);
-	log(
-		`\nSummary (${new Date().toISOString().slice(0, 10)}, n8n ${n8n?.runtime.version}, total ${((Date.now() - started) / 1000).toFixed(0)} s)`,
-	);
-	log(table(rows));
-	return failed ? 1 : 0;
+	return { results, version: n8n?.runtime.version ?? runtime, ok: !failed };
 }
 
 main().then(

@@ -132,7 +132,34 @@ async function run(ctx, { n, m, concurrency, warmup }) {
 			phase.target === 'webhook' ? jobs.length : jobs.filter((j) => !j.duplicate).length;
 		await settle(n8n, CALLBACKS[phase.target].id, expected[phase.target]);
 	}
+	// Rejects: the same bodies on URLs signed with another secret (what a forged or stale callback looks like). The
+	// trigger answers 401 and starts nothing; the Webhook node gets the same bodies (each starts a run), ABBA again.
+	const rejectCount = Math.max(2, m);
+	const rejectUrl = () =>
+		signCallbackUrl(n8n.webhookUrl(CALLBACKS.triggerPath), 'not-the-callback-secret', Date.now());
+	const rejectParts = [
+		Array.from({ length: Math.ceil(rejectCount / 2) }, (_, i) => i),
+		Array.from({ length: Math.floor(rejectCount / 2) }, (_, i) => Math.ceil(rejectCount / 2) + i),
+	];
+	const rejects = { trigger: [], webhook: [] };
+	for (const phase of [
+		{ target: 'trigger', part: 0 },
+		{ target: 'webhook', part: 0 },
+		{ target: 'webhook', part: 1 },
+		{ target: 'trigger', part: 1 },
+	]) {
+		const answers = await pool(rejectParts[phase.part], concurrency, async (k) => {
+			const url = phase.target === 'trigger' ? rejectUrl() : webhookUrl;
+			return timedPost(agent, url, measured[k % n], headers);
+		});
+		rejects[phase.target].push(...answers);
+		if (phase.target === 'webhook') {
+			expected.webhook += answers.length;
+			await settle(n8n, CALLBACKS.webhook.id, expected.webhook);
+		}
+	}
 	agent.destroy();
+	const wrongRejects = rejects.trigger.filter((r) => r.status !== 401).length;
 
 	const after = {
 		trigger: await executionCounts(n8n, CALLBACKS.trigger.id),
@@ -140,12 +167,12 @@ async function run(ctx, { n, m, concurrency, warmup }) {
 	};
 	const started = {
 		trigger: after.trigger.total - before.trigger,
-		webhook: after.webhook.total - before.webhook,
+		webhook: after.webhook.total - before.webhook - rejectCount,
 	};
 	const failedRuns =
 		after.trigger.failed + after.webhook.failed + after.trigger.busy + after.webhook.busy;
 
-	const bad = [...res.trigger, ...res.webhook].filter((r) => r.status !== 200);
+	const bad = [...res.trigger, ...res.webhook, ...rejects.webhook].filter((r) => r.status !== 200);
 	const isDup = (r) => /"duplicate"\s*:\s*true/.test(r.text);
 	const trigNew = res.trigger.filter((r) => !isDup(r));
 	const trigDup = res.trigger.filter(isDup);
@@ -163,6 +190,9 @@ async function run(ctx, { n, m, concurrency, warmup }) {
 		triggerNew: stats(trigNew),
 		triggerDuplicate: stats(trigDup),
 		webhook: stats(res.webhook),
+		reject: stats(rejects.trigger),
+		rejectWebhook: stats(rejects.webhook),
+		wrongRejects,
 		throughput: {
 			trigger: (res.trigger.length / busyMs.trigger) * 1000,
 			webhook: (res.webhook.length / busyMs.webhook) * 1000,
@@ -174,12 +204,15 @@ async function run(ctx, { n, m, concurrency, warmup }) {
 	};
 	summary.ratioP50 = summary.trigger.p50 / summary.webhook.p50;
 	summary.ratioNewP50 = summary.triggerNew.p50 / summary.webhook.p50;
+	summary.ratioDuplicateP50 = summary.triggerDuplicate.p50 / summary.webhook.p50;
+	summary.ratioRejectP50 = summary.reject.p50 / summary.rejectWebhook.p50;
 	summary.ratioP95 = summary.trigger.p95 / summary.webhook.p95;
 	summary.throughputRatio = summary.throughput.trigger / summary.throughput.webhook;
 	summary.ok =
 		started.trigger === n &&
 		trigDup.length === m &&
 		bad.length === 0 &&
+		wrongRejects === 0 &&
 		failedRuns === 0 &&
 		started.webhook === n + m;
 
@@ -207,8 +240,12 @@ async function run(ctx, { n, m, concurrency, warmup }) {
 		`  Webhook node     all p50 ${ms(summary.webhook.p50)} p95 ${ms(summary.webhook.p95)} | ${summary.throughput.webhook.toFixed(0)} req/s`,
 	);
 	log(
+		`  Rejects (bad signature) p50 ${ms(summary.reject.p50)} p95 ${ms(summary.reject.p95)} (${rejects.trigger.length}, ${wrongRejects} not 401) | ` +
+			`Webhook node, same bodies, p50 ${ms(summary.rejectWebhook.p50)}`,
+	);
+	log(
 		`RESULT trigger: ack p50 ${ms(summary.trigger.p50)} vs Webhook node ${ms(summary.webhook.p50)} → ratio ${ratio(summary.ratioP50)} ` +
-			`(p95 ratio ${ratio(summary.ratioP95)}; new-callback p50 ratio ${ratio(summary.ratioNewP50)}); ` +
+			`(p95 ratio ${ratio(summary.ratioP95)}; new-callback p50 ratio ${ratio(summary.ratioNewP50)}; duplicate ${ratio(summary.ratioDuplicateP50)}; reject ${ratio(summary.ratioRejectP50)}); ` +
 			`executions started ${started.trigger} (expected ${n}), duplicates acknowledged without a run ${trigDup.length}/${m}, ` +
 			`webhook executions ${started.webhook}/${n + m}, non-200 answers ${bad.length}, failed runs ${failedRuns}` +
 			`${summary.ok ? '' : '  ← CHECK FAILED'}`,

@@ -359,3 +359,70 @@ describe('Generate – prompt validation', () => {
 		expect(bodies[0].body.duration).toBe(15);
 	});
 });
+
+describe('Generate – parallel submission', () => {
+	/** The most create calls RunBlob had in flight at once (from the simulator's request log). */
+	function peakConcurrency(sim: Awaited<ReturnType<typeof startSim>>): number {
+		const creates = sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/sora/generate');
+		const edges = creates.flatMap((r) => [
+			{ t: r.startedAt, d: 1 },
+			{ t: r.finishedAt ?? r.startedAt, d: -1 },
+		]);
+		edges.sort((a, b) => a.t - b.t || a.d - b.d);
+		let now = 0;
+		let peak = 0;
+		for (const e of edges) peak = Math.max(peak, (now += e.d));
+		return peak;
+	}
+	const prompts = Array.from({ length: 12 }, (_, i) => `parallel prompt #${i}`);
+	const inputItems = prompts.map((prompt) => ({ json: { prompt } }));
+
+	it('submits up to "Parallel Submissions" at once, output in input order and paired to its own generation', async () => {
+		const sim = await startSim();
+		// Create calls answer in a scrambled order: later items often finish first.
+		sim.injectFaults(prompts.map((_, i) => ({ method: 'POST', path: '/v1/sora/generate', delayMs: 40 + ((i * 7) % 5) * 40 })));
+		const result = await runNode(sim, generateParams({ prompt: '={{ $json.prompt }}', submissionConcurrency: 4 }), { inputItems });
+		expect(peakConcurrency(sim)).toBe(4);
+		const out = result.output![0];
+		expect(out.map((item) => item.json.prompt)).toEqual(prompts);
+		expect(out.map((item) => item.pairedItem)).toEqual(prompts.map((_, item) => ({ item })));
+		const byPrompt = new Map(sim.generations().map((g) => [g.prompt, g.generation_id]));
+		expect(out.map((item) => item.json.generation_id)).toEqual(prompts.map((p) => byPrompt.get(p)));
+	});
+
+	it('Parallel Submissions = 1 submits one after another', async () => {
+		const sim = await startSim();
+		sim.injectFaults({ method: 'POST', path: '/v1/sora/generate', delayMs: 20, count: 12 });
+		await runNode(sim, generateParams({ prompt: '={{ $json.prompt }}', submissionConcurrency: 1 }), { inputItems });
+		expect(peakConcurrency(sim)).toBe(1);
+		expect(sim.generations()).toHaveLength(12);
+	});
+
+	it('429s are retried without creating twice', async () => {
+		const sim = await startSim({ retryAfterSeconds: 0 });
+		sim.injectFaults(prompts.map((_, i) => (i % 3 === 0 ? { method: 'POST', path: '/v1/sora/generate', status: 429 } : { method: 'POST', path: '/v1/sora/generate', delayMs: 30 })));
+		const result = await runNode(sim, generateParams({ prompt: '={{ $json.prompt }}' }), { inputItems });
+		expect(result.output![0].map((item) => item.json.prompt)).toEqual(prompts);
+		expect(sim.requests.filter((r) => r.status === 429)).toHaveLength(4);
+		expect(sim.generations().map((g) => g.prompt).sort()).toEqual([...prompts].sort());
+	});
+
+	it('an ambiguous failure is not retried; no new item starts, and the error names every generation created', async () => {
+		const sim = await startSim();
+		// Item 2's create fails after RunBlob acted on it (500 after creating): ambiguous, so never repeated.
+		sim.injectFaults([
+			{ method: 'POST', path: '/v1/sora/generate', delayMs: 50 },
+			{ method: 'POST', path: '/v1/sora/generate', delayMs: 50 },
+			{ method: 'POST', path: '/v1/sora/generate', status: 500, phase: 'after' },
+			{ method: 'POST', path: '/v1/sora/generate', delayMs: 100 },
+		]);
+		const error = await caught(runNode(sim, generateParams({ prompt: '={{ $json.prompt }}', submissionConcurrency: 4 }), { inputItems }));
+		// Items 0–3 were in flight together; nothing after them started.
+		expect(sim.requests.filter((r) => r.method === 'POST')).toHaveLength(4);
+		const ids = new Map(sim.generations().map((g) => [g.prompt, g.generation_id]));
+		expect(ids.size).toBe(4);
+		const description = String((error as { description?: string }).description);
+		for (const i of [0, 1, 3]) expect(description).toContain(`item ${i}: ${ids.get(prompts[i])}`);
+		expect(description).not.toContain(`item 2: `);
+	});
+});

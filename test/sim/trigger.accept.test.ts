@@ -3,6 +3,7 @@
  * filter, exactly-once delivery (in memory, concurrent, and across a restart through static data), signatures and
  * the IP allowlist on the accepting side, and the activation hooks (`webhookMethods`).
  */
+import { REFRESH_MIN_INTERVAL_MS, forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { randomUUID } from 'node:crypto';
 import vm from 'node:vm';
 
@@ -19,7 +20,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
 import { DEDUPE_TTL_MS, forgetAll } from '../../nodes/RunBlobTrigger/dedupe';
-import { getN8nRuntime, runWebhook } from '../helpers/n8n';
+import { TestCredentialsHelper, getN8nRuntime, runWebhook } from '../helpers/n8n';
 import {
 	completedPayload,
 	credentialTypes,
@@ -32,6 +33,10 @@ import {
 	triggerPath,
 	type Payload,
 } from './callbackFixtures';
+
+// Every test builds its own credential under the same id: forget the per-process copy (settingsCache.ts) as an edit
+// of the credential followed by its cache lapsing would.
+beforeEach(() => forgetWebhookSettings());
 
 const STATIC_KEY = 'runblobSeenCallbacks';
 const NODE_STATIC = 'node:RunBlob Trigger';
@@ -203,6 +208,7 @@ describe('valid callbacks start exactly one normalised item', () => {
 		const accepted = await trigger().deliver(local, { credentials: runBlobCredential({ baseUrl: 'http://127.0.0.1:4000' }) });
 		expect(accepted.result.workflowData![0][0].json.video_url).toBe(local.video_url);
 
+		forgetWebhookSettings(); // the Base URL was edited and the per-process copy has lapsed (settingsCache.ts)
 		const rejected = await trigger().deliver(local);
 		expect(rejected.response).toMatchObject({ statusCode: 400, ended: true });
 		expect(rejected.result.workflowData).toBeUndefined();
@@ -412,5 +418,49 @@ describe('webhookMethods (activation)', () => {
 		await methods.create.call(context);
 		const run = await trigger({ webhookId, workflowId: 'wf-hooks' }).deliver(completedPayload());
 		expect(run.webhookUrl).toBe((workflow.staticData[NODE_STATIC] as IDataObject).webhookUrl);
+	});
+});
+
+describe('cost per callback: the credential is read once per process, not per callback', () => {
+	const secret = 'a-long-random-callback-secret';
+
+	it('duplicates and rejected callbacks never read the credential again; a new secret is picked up at once', async () => {
+		const reads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
+		try {
+			const t = trigger({ credentials: runBlobCredential({ callbackSecret: secret }) });
+			const payload = completedPayload();
+			const signed = () => signedTriggerPath(t.webhookId, secret);
+			expect((await t.deliver(payload, { path: signed() })).response.body).toEqual({ received: true });
+			const afterFirst = reads.mock.calls.length;
+			expect(afterFirst).toBeGreaterThanOrEqual(1);
+
+			for (let i = 0; i < 5; i++) {
+				const duplicate = await t.deliver(payload, { path: signed() });
+				expect(duplicate.response.body).toEqual({ received: true, duplicate: true });
+				const forged = await t.deliver(completedPayload(), { path: signedTriggerPath(t.webhookId, 'another-secret') });
+				expect(forged.response).toMatchObject({ statusCode: 401 });
+			}
+			const fresh = await t.deliver(completedPayload(), { path: signed() });
+			expect(fresh.result.workflowData![0]).toHaveLength(1);
+			expect(reads.mock.calls.length).toBe(afterFirst);
+
+			// The secret is rotated: a URL signed with the new one fails against the cached secret, so the credential is
+			// read again (once) and the callback accepted.
+			const later = Date.now() + REFRESH_MIN_INTERVAL_MS;
+			const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+			try {
+				const rotated = 'the-rotated-callback-secret';
+				const accepted = await t.deliver(completedPayload(), {
+					path: signedTriggerPath(t.webhookId, rotated, later),
+					credentials: runBlobCredential({ callbackSecret: rotated }),
+				});
+				expect(accepted.response.body).toEqual({ received: true });
+				expect(reads.mock.calls.length).toBe(afterFirst + 1);
+			} finally {
+				clock.mockRestore();
+			}
+		} finally {
+			reads.mockRestore();
+		}
 	});
 });

@@ -7,6 +7,7 @@
  * (UnprocessableRequestError, before any node runs), so what reaches the node is whatever JSON.parse produced — any
  * JSON value, not necessarily an object — or an empty object for an empty body.
  */
+import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
@@ -27,6 +28,10 @@ import {
 	without,
 	type Payload,
 } from './callbackFixtures';
+
+// Every test builds its own credential under the same id: forget the per-process copy (settingsCache.ts) as an edit
+// of the credential followed by its cache lapsing would.
+beforeEach(() => forgetWebhookSettings());
 
 const SECRET = 'corpus-callback-secret-0123456789';
 const WEBHOOK_ID = '5b0e2f1c-9a7d-4c3e-8f21-6d4b3a2c1e0f';

@@ -5,6 +5,7 @@
  * - "Download Video": RunBlob gets its 200 before the download starts; the stored bytes are the CDN's; the API key
  *   never goes to the CDN.
  */
+import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
@@ -32,6 +33,10 @@ import {
 	type Payload,
 	watchAnswerBeforeStore,
 } from './callbackFixtures';
+
+// Every test builds its own credential under the same id: forget the per-process copy (settingsCache.ts) as an edit
+// of the credential followed by its cache lapsing would.
+beforeEach(() => forgetWebhookSettings());
 
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
 

@@ -10,6 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
+import { forgetAllReported } from '../../nodes/RunBlob/actions/video/wait/reportedFinals';
 import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
 import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
@@ -134,11 +135,12 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 		const finish = (i: number) =>
 			sim.finish(ids[i], failures[i] ? { status: 'failed', error_message: failures[i] } : { status: 'completed' });
 
+		// Unknown siblings are read newest first; the ones that reported themselves are not read again.
 		const early: Array<{ deliver: number; waitingFor: number; finishFirst?: boolean }> = [
-			{ deliver: 3, waitingFor: 0, finishFirst: true },
-			{ deliver: 0, waitingFor: 1, finishFirst: true },
-			{ deliver: 3, waitingFor: 1 }, // RunBlob duplicate
-			{ deliver: 4, waitingFor: 1, finishFirst: true },
+			{ deliver: 3, waitingFor: 4, finishFirst: true },
+			{ deliver: 0, waitingFor: 4, finishFirst: true },
+			{ deliver: 3, waitingFor: 4 }, // RunBlob duplicate
+			{ deliver: 4, waitingFor: 2, finishFirst: true },
 			{ deliver: 1, waitingFor: 2, finishFirst: true },
 			{ deliver: 0, waitingFor: 2 }, // another duplicate
 		];
@@ -155,6 +157,8 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 		}
 
 		finish(2);
+		// As after a restart (or with the other callbacks handled by another process): nothing is remembered.
+		forgetAllReported();
 		const getsBefore = statusGets().length;
 		const last = await deliver(waiting, callbackOf(ids[2]));
 		expect(last.response).toMatchObject({ statusCode: 200, body: { received: true, resumed: true } });
@@ -232,6 +236,59 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 		sim.finish(third!);
 		const { result } = await deliver(waiting, callbackOf(third!));
 		expect(result.workflowData).toEqual([[expectedItem(first!, 0), submissionError, expectedItem(third!, 2)]]);
+	});
+});
+
+describe('API economy: RunBlob is asked only about generations this process has not heard of', () => {
+	const N = 8;
+	const run = async (order: number[]) => {
+		const waiting = await startWaitingRun(sim, Array.from({ length: N }, (_, i) => `economy ${i}`));
+		const ids = waiting.ids as string[];
+		const getsBefore = statusGets().length;
+		const answers = [];
+		for (const i of order) {
+			sim.finish(ids[i]);
+			answers.push(await deliver(waiting, callbackOf(ids[i])));
+		}
+		return { ids, answers, reads: statusGets().slice(getsBefore) };
+	};
+
+	it('in input order (a FIFO queue): one read per callback, none for the last, and the run resumes', async () => {
+		const { ids, answers, reads } = await run([0, 1, 2, 3, 4, 5, 6, 7]);
+		// The newest unknown generation (the last submitted) is the one still rendering: asked once per callback.
+		expect(reads.map((r) => r.path)).toEqual(Array(N - 1).fill(`/v1/sora/generations/${ids[N - 1]}/`));
+		expect(answers.slice(0, -1).map((a) => a.response.body)).toEqual(
+			Array(N - 1).fill({ received: true, resumed: false, waiting_for: ids[N - 1], message: 'Other generations are still rendering' }),
+		);
+		expect(answers[N - 1].result.workflowData).toEqual([ids.map((id, i) => expectedItem(id, i))]);
+	});
+
+	it('in reverse order: one read per callback', async () => {
+		const { ids, answers, reads } = await run([7, 6, 5, 4, 3, 2, 1, 0]);
+		expect(reads).toHaveLength(N - 1);
+		expect(answers[N - 1].result.workflowData).toEqual([ids.map((id, i) => expectedItem(id, i))]);
+	});
+
+	it('a lost callback is read once, then remembered', async () => {
+		const waiting = await startWaitingRun(sim, ['a', 'b', 'c']);
+		const [a, b, c] = waiting.ids as string[];
+		sim.finish(a);
+		sim.finish(b); // b's callback is lost
+		const getsBefore = statusGets().length;
+		expect((await deliver(waiting, callbackOf(a))).response.body).toMatchObject({ resumed: false, waiting_for: c });
+		sim.finish(c);
+		const last = await deliver(waiting, callbackOf(c));
+		expect(last.result.workflowData).toEqual([[expectedItem(a, 0), expectedItem(b, 1), expectedItem(c, 2)]]);
+		// a: read c (rendering); c: read b (finished) — b is never read twice, a never at all.
+		expect(statusGets().slice(getsBefore).map((r) => r.path)).toEqual([c, b].map((id) => `/v1/sora/generations/${id}/`));
+	});
+
+	it('a remembered status of another run does not leak into this one', async () => {
+		const first = await run([0, 1, 2, 3, 4, 5, 6, 7]);
+		expect(first.answers[N - 1].result.workflowData).toBeDefined();
+		const second = await run([0, 1, 2, 3, 4, 5, 6, 7]);
+		expect(second.reads).toHaveLength(N - 1);
+		expect(second.answers[N - 1].result.workflowData).toEqual([second.ids.map((id, i) => expectedItem(id, i))]);
 	});
 });
 

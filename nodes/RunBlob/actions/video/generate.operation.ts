@@ -18,6 +18,11 @@ import { apiRequest, getSettings } from '../../../shared/transport';
 import { callbackUrlProblem } from '../../../shared/urls';
 import { asNodeError, errorItem } from './common';
 import { isVersion1, modelFor } from './model';
+import {
+	DEFAULT_SUBMISSION_CONCURRENCY,
+	MAX_SUBMISSION_CONCURRENCY,
+	submitAll,
+} from './submitPool';
 import { waitDescription } from './wait/description';
 import { resumeCallbackUrl, startWaiting } from './wait/park';
 
@@ -104,6 +109,15 @@ const properties: INodeProperties[] = [
 		description: 'An HTTPS URL RunBlob will POST the result to',
 		displayOptions: { show: { completion: ['customCallbackUrl'] } },
 	},
+	{
+		displayName: 'Parallel Submissions',
+		name: 'submissionConcurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_SUBMISSION_CONCURRENCY },
+		default: DEFAULT_SUBMISSION_CONCURRENCY,
+		description:
+			'How many items are submitted to RunBlob at the same time. Output order stays the input order; a 429 (rate limit) is retried, a create that may have reached RunBlob never is.',
+	},
 	...waitDescription,
 ];
 
@@ -135,10 +149,14 @@ export async function execute(
 			? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))
 			: undefined;
 
-	const results: INodeExecutionData[] = [];
 	const created: Array<{ item: number; id: string }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
+	const concurrency = Number(
+		this.getNodeParameter('submissionConcurrency', 0, DEFAULT_SUBMISSION_CONCURRENCY),
+	);
+	const submitted = await submitAll(
+		items.length,
+		concurrency,
+		async (i) => {
 			const { model, family } = modelFor(this, i);
 			const body = await buildRequestBody(this, i, model, family);
 			const callbackUrl = waitCallbackUrl ?? callbackUrlFor(this, completion, settings, i, family);
@@ -152,18 +170,20 @@ export async function execute(
 			});
 			const generationId = String(response[family.idField] ?? response.generation_id ?? '');
 			created.push({ item: i, id: generationId });
-			results.push({
+			const result: INodeExecutionData = {
 				json: submittedJson(this, family, model, body, response, generationId, completion),
 				pairedItem: { item: i },
-			});
-		} catch (error) {
-			if (this.continueOnFail()) {
-				results.push(errorItem(error as Error, i));
-				continue;
-			}
-			throw withCreatedGenerations(asNodeError(this, error, i), created);
-		}
+			};
+			return result;
+		},
+		(error, i) => (this.continueOnFail() ? errorItem(error as Error, i) : undefined),
+	);
+	if (submitted.failure) {
+		const { index, error } = submitted.failure;
+		created.sort((a, b) => a.item - b.item);
+		throw withCreatedGenerations(asNodeError(this, error, index), created, submitted.alsoFailed);
 	}
+	const results = submitted.results.filter((r): r is INodeExecutionData => r !== undefined);
 
 	if (completion === 'waitForVideo' && created.length > 0) {
 		return await startWaiting.call(this, results);
@@ -313,10 +333,18 @@ function callbackUrlFor(
 function withCreatedGenerations<E extends Error & { description?: string | null }>(
 	error: E,
 	created: Array<{ item: number; id: string }>,
+	alsoFailed: number[] = [],
 ): E {
-	if (created.length === 0) return error;
+	// Items submitted in parallel with the failing one may have failed too; their own errors are not shown.
+	const others = alsoFailed.length
+		? ` Submitting item${alsoFailed.length > 1 ? 's' : ''} ${alsoFailed.join(', ')} failed as well.`
+		: '';
+	if (created.length === 0) {
+		if (others) error.description = `${error.description ?? ''}${others}`.trim();
+		return error;
+	}
 	const list = created.map(({ item, id }) => `item ${item}: ${id}`).join(', ');
-	const note = `Generations already created by this node before the failure (they still render and were charged; read them with Get): ${list}.`;
+	const note = `Generations already created by this node before the failure (they still render and were charged; read them with Get): ${list}.${others}`;
 	error.description = error.description ? `${error.description} ${note}` : note;
 	return error;
 }

@@ -22,7 +22,9 @@ import { familyById, sora } from '../../../../shared/families';
 import { readGenerationWithin } from '../../../../shared/families/api';
 import { normalise } from '../../../../shared/families/normalise';
 import { attachDownload, getSettings } from '../../../../shared/transport';
+import { forgetRun, rememberFinal, reportedFinals } from './reportedFinals';
 import { claimResume } from './resumeClaims';
+import { sharedRead } from './sharedReads';
 import { waitSettingsAtResume } from './settings';
 
 /**
@@ -104,22 +106,30 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		});
 	}
 
-	// 3. Is this the last one? Ask RunBlob about the others (callbacks may be lost, late or out of order), within the
-	// answer budget: a slow RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
-	const known = new Map<string, IDataObject>([[payload.generation_id, payload]]);
-	for (const item of waited) {
+	// 3. Is this the last one? Final statuses this process already heard of count as known (reportedFinals.ts); RunBlob
+	// is asked only about the others (callbacks may be lost, late or out of order), newest first — the one most likely
+	// still rendering, so a batch finishing in order costs one read per callback. Within the answer budget: a slow
+	// RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
+	const runKey = callbackAudience(requestPath);
+	if (isTerminalStatus(payload.status)) rememberFinal(runKey, payload.generation_id, payload);
+	const known = reportedFinals(runKey) as Map<string, IDataObject>;
+	known.set(payload.generation_id, payload);
+	for (const item of [...waited].reverse()) {
 		const id = idOf(item);
 		if (known.has(id)) continue;
 		let status: IDataObject;
 		try {
-			status = await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline);
+			status = await sharedRead(runKey, id, async () =>
+				await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline),
+			);
 		} catch (error) {
 			return respond(
 				this,
 				retryLater(`Could not check generation ${id} with RunBlob: ${(error as Error).message}`),
 			);
 		}
-		if (!isTerminalStatus(status.status)) {
+		if (isTerminalStatus(status.status)) rememberFinal(runKey, id, status);
+		else {
 			return respond(this, {
 				status: 200,
 				body: {
@@ -135,7 +145,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
 	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
-	if (!claimResume(callbackAudience(requestPath))) {
+	if (!claimResume(runKey)) {
 		return respond(this, {
 			status: 200,
 			body: {
@@ -145,6 +155,8 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			},
 		});
 	}
+
+	forgetRun(runKey);
 
 	// Acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume.
 	this.getResponseObject().status(200).json({ received: true, resumed: true });

@@ -1,0 +1,74 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import type { RunBlobSettings } from './transport';
+import { CREDENTIAL_TYPE, getSettings } from './transport';
+
+/**
+ * The credential's verification material (Callback Secret, resume signing key, Base URL), kept per process for the
+ * webhook handlers. On n8n 2.41 every getCredentials() acquires an expression isolate, so reading the credential on
+ * each callback doubles what a duplicate or a forged callback costs n8n. Per process rather than in the workflow's
+ * static data (as n8n's Stripe Trigger keeps its webhook secret): static data is written only when an execution
+ * starts, would put the secret into the workflow record in clear text, and would not notice a credential edit at all.
+ *
+ * When the credential changes: an entry is trusted for SETTINGS_TTL_MS; a signature that fails with the cached secret
+ * re-reads the credential at once (at most every REFRESH_MIN_INTERVAL_MS per credential, so a flood of forgeries
+ * cannot make every request expensive). So URLs signed with a new secret work immediately, and URLs signed with a
+ * retired secret stop working within SETTINGS_TTL_MS.
+ */
+
+export const SETTINGS_TTL_MS = 60_000;
+export const REFRESH_MIN_INTERVAL_MS = 10_000;
+const MAX_ENTRIES = 1_000;
+
+interface Entry {
+	settings: RunBlobSettings;
+	fetchedAt: number;
+}
+
+const cache = new Map<string, Entry>();
+
+/** Which credential the node uses; '' when n8n does not say (then nothing is cached). */
+function credentialKey(ctx: IWebhookFunctions): string {
+	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	return ref?.id ? `${ref.id}` : '';
+}
+
+async function fetchInto(ctx: IWebhookFunctions, key: string, now: number): Promise<RunBlobSettings> {
+	const settings = await getSettings(ctx);
+	if (key) {
+		cache.delete(key);
+		if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+		cache.set(key, { settings, fetchedAt: now });
+	}
+	return settings;
+}
+
+/** The settings, from this process's cache when they are fresh. `cached` says whether they came from the cache. */
+export async function webhookSettings(
+	ctx: IWebhookFunctions,
+	now = Date.now(),
+): Promise<{ settings: RunBlobSettings; cached: boolean }> {
+	const key = credentialKey(ctx);
+	const entry = key ? cache.get(key) : undefined;
+	if (entry && now - entry.fetchedAt < SETTINGS_TTL_MS) return { settings: entry.settings, cached: true };
+	return { settings: await fetchInto(ctx, key, now), cached: false };
+}
+
+/**
+ * Re-reads the credential after cached material rejected a request, unless it was read less than
+ * REFRESH_MIN_INTERVAL_MS ago. Resolves with the fresh settings, or undefined when no re-read was allowed.
+ */
+export async function refreshWebhookSettings(
+	ctx: IWebhookFunctions,
+	now = Date.now(),
+): Promise<RunBlobSettings | undefined> {
+	const key = credentialKey(ctx);
+	const entry = key ? cache.get(key) : undefined;
+	if (entry && now - entry.fetchedAt < REFRESH_MIN_INTERVAL_MS) return undefined;
+	return await fetchInto(ctx, key, now);
+}
+
+/** Forgets every cached credential (tests; a restart does the same). */
+export function forgetWebhookSettings(): void {
+	cache.clear();
+}
