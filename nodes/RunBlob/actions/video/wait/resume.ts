@@ -161,12 +161,15 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		}
 		const json = v1 ? v1Output(item, source) : v2Output(item, source);
 		const result: INodeExecutionData = { json, pairedItem: item.pairedItem };
-		if (wait.downloadVideo && json.status === 'completed' && typeof json.video_url === 'string') {
+		const mediaUrl = json.video_url ?? json.image_url;
+		if (wait.downloadVideo && json.status === 'completed' && typeof mediaUrl === 'string') {
+			const image = familyOf(item).kind === 'image';
 			await attachDownload(this, settings.baseUrl, result, {
-				url: json.video_url,
+				url: mediaUrl,
 				property: wait.binaryPropertyName,
-				fileName: `${id}.mp4`,
+				fileName: image ? String(id) : `${id}.mp4`,
 				generationId: id,
+				image,
 			});
 		}
 		output.push(result);
