@@ -191,7 +191,8 @@ async function ensureRuntime(name) {
 		cwd: REPO_ROOT,
 		env: runtimes.cleanNpmEnv(),
 		echo: true,
-		timeoutMs: 30 * 60_000,
+		// A safety net only: the installer reports progress itself, and a loaded machine can take far longer than usual.
+		timeoutMs: 120 * 60_000,
 	});
 	if (!runtimes.isRuntimeInstalled(name)) throw new Error(runtimes.readFailure(name) || `runtime ${name} still not installed`);
 	return runtimes.runtimeInfo(name);

@@ -71,8 +71,9 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 			port: 0,
 			timing: { queueMs: 100, processingMs: 300 },
 			videoSize: VIDEO_SIZE,
-			// RunBlob's real retry schedule (30/60/120/240/480 s), 100× faster.
-			callbacks: { allowHttp: 'loopback', timeScale: 0.01 },
+			// RunBlob's retry schedule (30/60/120/240/480 s) 100× faster, with its real 30 s per-delivery timeout (scaled
+			// too, it would be 300 ms: a loaded test machine then loses deliveries that RunBlob itself would not).
+			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
 			outcome: (request: { prompt: string }) =>
 				/fail/.test(request.prompt) ? { status: 'failed', error_message: 'Content policy' } : { status: 'completed' },
 			callbackFaults: (record: { prompt: string }) =>
@@ -142,6 +143,9 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 			completed_at: new Date(`${record.completed_at.slice(0, 23)}Z`).toISOString(),
 			error_message: null,
 			render_seconds: expect.any(Number),
+			family: 'sora',
+			model: 'sora-2',
+			price: null,
 		});
 		expect(nodeOutput(completedRun.execution, 'Received')).toHaveLength(1);
 

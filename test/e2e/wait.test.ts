@@ -53,7 +53,9 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		sim = await createSimulator({
 			port: 0,
 			videoSize: VIDEO_SIZE,
-			callbacks: { allowHttp: 'loopback', timeScale: 0.01 },
+			// RunBlob's retry schedule 100× faster, with its real 30 s per-delivery timeout (scaled too, it would be 300 ms:
+			// a loaded test machine then loses deliveries that RunBlob itself would not).
+			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
 			// "lost" and "forgery" callbacks never arrive; "dup" ones arrive three times.
 			callbackFaults: (record: { prompt: string }) =>
 				/lost|forgery/.test(record.prompt) ? { drop: true } : /dup/.test(record.prompt) ? { duplicate: 2 } : {},

@@ -358,7 +358,7 @@ describe('Veo', () => {
 
 	test('each documented failure-field variant, in status and callback; TIMEOUT; refund', async () => {
 		const rcv = await receiver();
-		const s = await sim({ timing: SLOW, callbacks: { allowHttp: 'loopback', timeScale: 0.001 } });
+		const s = await sim({ timing: SLOW, callbacks: { allowHttp: 'loopback', timeScale: 0.01 } });
 		const want = {
 			both: { error: 'PHOTOREAL_UPLOAD', message: 'PHOTOREAL_UPLOAD' },
 			error: { error: 'PHOTOREAL_UPLOAD' },
@@ -431,7 +431,7 @@ describe('Kling main', () => {
 
 	test('failure field variants: error in status + message in callback (default), or one field, or none', async () => {
 		const rcv = await receiver();
-		const s = await sim({ timing: SLOW, callbacks: { allowHttp: 'loopback', timeScale: 0.001 } });
+		const s = await sim({ timing: SLOW, callbacks: { allowHttp: 'loopback', timeScale: 0.01 } });
 		for (const [variant, inStatus, inCallback] of [
 			['default', { error: 'TIMEOUT' }, { message: 'TIMEOUT' }],
 			['error', { error: 'TIMEOUT' }, { error: 'TIMEOUT' }],
@@ -621,7 +621,8 @@ describe('faults, finishing and counters across families', () => {
 		const rcv = await receiver();
 		const s = await sim({
 			timing: SLOW,
-			callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
+			// This test is about faults, not answer windows: Nano Banana gets Sora's 30 s (300 ms here) instead of 5 s.
+			callbacks: { allowHttp: 'loopback', timeScale: 0.01, families: { 'nano-banana': { timeoutMs: 30000 } } },
 			callbackFaults: (rec) => ({ veo: { duplicate: 2 }, 'nano-banana': { dropAttempts: 1 }, 'kling-o1-photo': { drop: true }, 'chatgpt-images': { delayMs: 200 } })[rec.family] || null,
 		});
 		const ids = {};
@@ -631,7 +632,7 @@ describe('faults, finishing and counters across families', () => {
 		const t0 = Date.now();
 		expect(s.finishAll({ family: 'veo' }).map((g) => g.id)).toEqual([ids.veo]);
 		expect(s.finishAll({ status: 'failed', code: 'MODERATION_FAILED' })).toHaveLength(4);
-		await s.waitFor(() => rcv.received.filter((r) => r.url === '/veo').length === 3 && rcv.received.some((r) => r.url === '/chatgpt-images'), 3000);
+		await s.waitFor(() => rcv.received.filter((r) => r.url === '/veo').length >= 3 && rcv.received.some((r) => r.url === '/chatgpt-images') && rcv.received.some((r) => r.url === '/nano-banana'), 5000);
 		expect(rcv.received.find((r) => r.url === '/chatgpt-images').at - t0).toBeGreaterThanOrEqual(190);
 		expect(s.deliveries.filter((d) => d.family === 'nano-banana').map((d) => [d.attempt, Boolean(d.dropped)])).toEqual([
 			[1, true],
@@ -640,7 +641,8 @@ describe('faults, finishing and counters across families', () => {
 		expect(rcv.received.find((r) => r.url === '/nano-banana').body).toEqual({ task_uuid: ids['nano-banana'], status: 'failed', result_image_url: null, message: 'MODERATION_FAILED' });
 		expect(s.get(ids['kling-o1-photo']).webhook.state).toBe('dropped');
 		expect(rcv.received.find((r) => r.url === '/kling-o3-photo').body).toMatchObject({ status: 'failed', message: 'MODERATION_FAILED' });
-		expect(s.counters().veo.callbacks).toBe(3);
+		expect(s.deliveries.filter((d) => d.family === 'veo' && d.duplicate)).toHaveLength(2);
+		expect(s.counters().veo.callbacks).toBe(s.deliveries.filter((d) => d.family === 'veo').length);
 	});
 
 	test('outcome option and finish() over HTTP work per family; state() carries counters', async () => {
@@ -736,9 +738,44 @@ describe('image files', () => {
 describe('cli', () => {
 	test('--image-size, --error-code and repeatable --variant reach the options; a bad variant is refused at start', async () => {
 		const { optionsFromArgs } = require('../simulator/cli');
+		expect(optionsFromArgs(['--job-timeout-scale', '0']).options).toEqual({ jobTimeoutScale: 0 });
 		const r = optionsFromArgs(['--image-size', '2048', '--error-code', 'TIMEOUT', '--fail-prompts', 'x', '--variant', 'veoFailure=message', '--variant', 'authError=error']);
 		expect(r).toMatchObject({ help: false, options: { imageSize: 2048, outcome: { errorCode: 'TIMEOUT', failPromptsMatching: 'x' }, variants: { veoFailure: 'message', authError: 'error' } } });
 		expect(() => optionsFromArgs(['--variant', 'nonsense'])).toThrow(/name=value/);
 		await expect(sim({ variants: { veoFailure: 'maybe' } })).rejects.toThrow(/veoFailure/);
+	});
+});
+
+describe('hard timeouts', () => {
+	test('Veo (10 min) and the Kling families (15 min) fail with TIMEOUT when unfinished by then (scaled); Sora and the task_uuid families never do', async () => {
+		const rcv = await receiver();
+		// 10 min × 0.0001 = 60 ms; 15 min × 0.0001 = 90 ms.
+		const s = await sim({ timing: { queueMs: 0, processingMs: 60000 }, jobTimeoutScale: 0.0001, callbacks: { allowHttp: 'loopback', timeScale: 0.01 } });
+		const ids = {};
+		for (const name of ['veo', 'kling', 'kling-o1-video', 'kling-o3-video', 'kling-o1-photo', 'kling-o3-photo', 'nano-banana', 'chatgpt-images']) {
+			ids[name] = (await create(s, name, { callback_url: `${rcv.url}/${name}` })).json[FAMILIES[name].id];
+		}
+		const sora = (await request(s.url, 'POST', '/v1/sora/generate', { body: { prompt: 'p' } })).json.generation_id;
+		const timedOut = ['veo', 'kling', 'kling-o1-video', 'kling-o3-video', 'kling-o1-photo', 'kling-o3-photo'];
+		await s.waitFor(() => timedOut.every((n) => s.get(ids[n]).status === 'failed'), 3000);
+		for (const n of timedOut) expect([n, s.get(ids[n]).failure]).toEqual([n, 'TIMEOUT']);
+		expect(s.get(ids.veo).completed_at).toBeTruthy();
+		expect(s.get(ids['kling-o1-video']).refunded).toBe(true);
+		await s.waitFor(() => rcv.received.some((r) => r.url === '/kling-o3-video'), 2000);
+		expect(rcv.received.find((r) => r.url === '/kling-o3-video').body).toMatchObject({ status: 'failed', video_url: null, message: 'TIMEOUT' });
+		for (const id of [ids['nano-banana'], ids['chatgpt-images'], sora]) expect(s.get(id).status).toBe('processing');
+
+		// A job that finishes in time completes; scale 0 turns hard timeouts off.
+		s.configure({ timing: { queueMs: 0, processingMs: 20 } });
+		const quick = (await create(s, 'veo')).json.generation_id;
+		await s.waitFor(() => s.get(quick).status === 'completed', 2000);
+		s.configure({ timing: { queueMs: 0, processingMs: 300 }, jobTimeoutScale: 0 });
+		const off = (await create(s, 'veo')).json.generation_id;
+		await s.waitFor(() => s.get(off).status === 'completed', 2000);
+		// Pending longer than the limit: fails straight from pending.
+		s.configure({ timing: { queueMs: 60000, processingMs: 0 }, jobTimeoutScale: 0.0001 });
+		const queued = (await create(s, 'kling')).json.generation_id;
+		await s.waitFor(() => s.get(queued).status === 'failed', 2000);
+		expect(s.get(queued)).toMatchObject({ failure: 'TIMEOUT', processing_started_at: null });
 	});
 });

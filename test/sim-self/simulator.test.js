@@ -677,7 +677,8 @@ describe('CDN', () => {
 describe('control API and lifecycle of the simulator', () => {
 	test('GET /_sim/state, POST /_sim/config, /_sim/faults, /_sim/generations/:id/finish, /_sim/reset', async () => {
 		const rcv = await receiver();
-		const s = await sim({ timing: SLOW, callbacks: { allowHttp: 'loopback', timeScale: 0.001 } });
+		// 0.01: a 300 ms answer window; at 0.001 (30 ms) a loaded machine times the one expected delivery out.
+		const s = await sim({ timing: SLOW, callbacks: { allowHttp: 'loopback', timeScale: 0.01 } });
 		const ctl = (method, p, body) => request(s.url, method, `/_sim${p}`, { key: null, body });
 
 		let r = await ctl('POST', '/config', { balance: 3, outcome: { failPromptsMatching: 'doomed', errorMessage: 'bad luck' }, videoSize: 1234 });

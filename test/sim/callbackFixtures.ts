@@ -239,6 +239,8 @@ export async function startWaitingRun(
 		executionId?: string;
 		continueOnFail?: boolean;
 		typeVersion?: number;
+		/** Input items' JSON (default: one `{prompt}` per prompt). */
+		items?: IDataObject[];
 	} = {},
 ) {
 	const run = await executeNode({
@@ -258,7 +260,7 @@ export async function startWaitingRun(
 		webhookBaseUrl: LOCAL_N8N,
 		executionId: opts.executionId,
 		continueOnFail: opts.continueOnFail,
-		inputItems: prompts.map((prompt) => ({ json: { prompt } })),
+		inputItems: (opts.items ?? prompts.map((prompt) => ({ prompt }))).map((json) => ({ json })),
 	});
 	const ids = (run.output?.[0] ?? []).map((item) => item.json.generation_id as string | undefined);
 	const created = ids.filter((id): id is string => typeof id === 'string');

@@ -57,6 +57,10 @@ export interface SimGeneration extends IDataObject {
 	image: { kind: 'base64' | 'url' | null; bytes?: number; format?: string; url?: string };
 	price: string;
 	video_size: number | null;
+	/** the simulator's family name (sora, veo, kling, kling-o1-video, kling-o3-video, …) */
+	family?: string;
+	inputs?: IDataObject[];
+	callback_payload: Record<string, unknown> | null;
 }
 
 export interface FaultSpec {
@@ -82,7 +86,7 @@ export interface Sim {
 	generations(): SimGeneration[];
 	get(id: string): SimGeneration | undefined;
 	injectFaults(faults: FaultSpec | FaultSpec[]): unknown;
-	finish(id: string, outcome?: { status?: 'completed' | 'failed'; error_message?: string }): SimGeneration;
+	finish(id: string, outcome?: { status?: 'completed' | 'failed'; error_message?: string; code?: string }): SimGeneration;
 	setBalance(usd: number): void;
 	configure(partial: Record<string, unknown>): void;
 	waitFor<T>(predicate: (sim: Sim) => T | Promise<T>, timeoutMs?: number): Promise<T>;

@@ -25,6 +25,8 @@ const MAX_RESPONSE_BODY = 4096;
  * @property {number} connectTimeoutMs
  * @property {boolean} [rejectUnauthorized] verify TLS certificates of https receivers (default true)
  * @property {string|Buffer|Array<string|Buffer>} [ca] extra CA certificate(s) for https receivers
+ * @property {Record<string, {retryDelaysMs?: number[], timeoutMs?: number, connectTimeoutMs?: number}>} [families]
+ *   per-family overrides of the family's documented schedule
  */
 
 /**

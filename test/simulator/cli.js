@@ -26,6 +26,7 @@ const HELP = `Usage: node test/simulator/cli.js [options]
   --processing-ms <n>        time a generation stays processing (default ${DEFAULTS.timing.processingMs})
   --video-size <bytes>       size of each generated MP4 (default ${DEFAULTS.videoSize})
   --image-size <bytes>       size of each generated PNG/JPEG (default ${DEFAULTS.imageSize})
+  --job-timeout-scale <f>    multiply the documented hard timeouts (Veo 10 min, Kling 15 min); 0 = off (default 1)
   --allow-http <v>           callback_url over plain http: false | loopback | true (default false)
   --time-scale <f>           multiply callback retry delays and timeouts (e.g. 0.01)
   --retry-delays <list>      comma-separated Sora callback retry delays in ms (default 30000,...,480000); the other
@@ -60,6 +61,7 @@ function parse(argv) {
 			'processing-ms': { type: 'string' },
 			'video-size': { type: 'string' },
 			'image-size': { type: 'string' },
+			'job-timeout-scale': { type: 'string' },
 			'error-code': { type: 'string' },
 			variant: { type: 'string', multiple: true },
 			'allow-http': { type: 'string' },
@@ -111,6 +113,7 @@ function optionsFromArgs(argv) {
 	}
 	if (a['video-size'] !== undefined) opts.videoSize = num(a['video-size'], 'video-size');
 	if (a['image-size'] !== undefined) opts.imageSize = num(a['image-size'], 'image-size');
+	if (a['job-timeout-scale'] !== undefined) opts.jobTimeoutScale = num(a['job-timeout-scale'], 'job-timeout-scale');
 	for (const v of a.variant || []) {
 		const m = /^([A-Za-z]+)=(\S+)$/.exec(v);
 		if (!m) throw new Error(`--variant must look like name=value (got ${v})`);

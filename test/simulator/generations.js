@@ -28,6 +28,9 @@ const { imageFileSize } = require('./images');
  *   family's extras (Sora: orientation, duration, image; others: model, …)
  */
 
+/** What a family's hard timeout ends a job with. */
+const TIMEOUT = Object.freeze({ status: /** @type {'failed'} */ ('failed'), code: 'TIMEOUT' });
+
 class GenerationStore {
 	/**
 	 * @param {object} deps
@@ -87,13 +90,19 @@ class GenerationStore {
 			webhook: /** @type {import('./callbacks').WebhookState|null} */ (null),
 			callback_payload: /** @type {Record<string, unknown>|null} */ (null),
 			timer: /** @type {NodeJS.Timeout|null} */ (null),
+			deadlineMs: Infinity,
 		};
 		// Resolve per-generation timing before charging, so a throwing timing() charges nothing.
 		const t = opts.timing(this.snapshot(rec));
 		rec.timing = { queueMs: Math.max(0, Number(t.queueMs) || 0), processingMs: Math.max(0, Number(t.processingMs) || 0) };
+		// The family's documented hard timeout (scaled): a job still unfinished then fails with TIMEOUT.
+		rec.deadlineMs = family.jobTimeoutMs && opts.jobTimeoutScale > 0 ? family.jobTimeoutMs * opts.jobTimeoutScale : Infinity;
 		this.balanceUnits -= price.units;
 		this.records.set(rec.id, rec);
-		rec.timer = this.deps.timers.after(() => this.startProcessing(rec), rec.timing.queueMs);
+		rec.timer =
+			rec.timing.queueMs >= rec.deadlineMs
+				? this.deps.timers.after(() => this.terminate(rec, TIMEOUT), rec.deadlineMs)
+				: this.deps.timers.after(() => this.startProcessing(rec), rec.timing.queueMs);
 		this.deps.log(`${family.name} generation ${rec.id} created (price ${rec.priceText})`);
 		this.deps.emit('generation', this.snapshot(rec));
 		return rec;
@@ -104,7 +113,11 @@ class GenerationStore {
 		if (rec.status !== 'pending') return;
 		rec.status = 'processing';
 		rec.startedAtMs = Date.now();
-		rec.timer = this.deps.timers.after(() => this.terminate(rec, null), rec.timing.processingMs);
+		const left = rec.deadlineMs - rec.timing.queueMs;
+		rec.timer =
+			rec.timing.processingMs > left
+				? this.deps.timers.after(() => this.terminate(rec, TIMEOUT), left)
+				: this.deps.timers.after(() => this.terminate(rec, null), rec.timing.processingMs);
 		this.deps.emit('status', this.snapshot(rec));
 	}
 

@@ -61,6 +61,8 @@ const DEFAULT_ERROR_MESSAGE = 'Image contains photorealistic people. Please try 
  * @property {number | ((record: any) => number)} [imageSize] bytes of each completed image (default 64 KiB)
  * @property {Record<string, unknown>} [familyPrices] price per family (USD number/string, or (request) => price), e.g.
  *   {veo: '0.2500'}; Sora keeps using `prices`
+ * @property {number} [jobTimeoutScale] multiplies the families' documented hard timeouts (Veo 10 min, Kling 15 min);
+ *   0 = no hard timeouts (default 1)
  * @property {Partial<Variants>} [variants] which documented variant the simulator answers with where pages disagree
  * @property {Partial<import('./callbacks').CallbackOptions>} [callbacks]
  * @property {import('./callbacks').CallbackFaults | CallbackFaultsData | ((record: any) => import('./callbacks').CallbackFaults | null | undefined)} [callbackFaults]
@@ -85,6 +87,7 @@ const DEFAULTS = Object.freeze({
 	videoSize: 1024 * 1024,
 	imageSize: 64 * 1024,
 	familyPrices: {},
+	jobTimeoutScale: 1,
 	variants: { authError: 'detail', veoFailure: 'both', veoCreate: 'B', klingFailure: 'default' },
 	callbacks: {
 		allowHttp: /** @type {boolean|'loopback'} */ (false),
@@ -93,6 +96,7 @@ const DEFAULTS = Object.freeze({
 		timeoutMs: 30000,
 		connectTimeoutMs: 10000,
 		rejectUnauthorized: true,
+		families: /** @type {Record<string, {retryDelaysMs?: number[], timeoutMs?: number, connectTimeoutMs?: number}> | undefined} */ (undefined),
 	},
 	callbackFaults: undefined,
 	publicCdnBase: null,
@@ -167,6 +171,13 @@ function videoSizeFn(v, def = DEFAULTS.videoSize, name = 'videoSize') {
 	const n = v === undefined ? def : Number(v);
 	if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`${name} must be a non-negative integer (got ${v})`);
 	return () => n;
+}
+
+/** @param {unknown} v */
+function jobTimeoutScaleOf(v) {
+	const n = v === undefined ? DEFAULTS.jobTimeoutScale : Number(v);
+	if (!(n >= 0)) throw new TypeError('jobTimeoutScale must be a non-negative number');
+	return n;
 }
 
 /** @param {unknown} v */
@@ -250,6 +261,7 @@ function resolveOptions(raw) {
 		imageSize: videoSizeFn(raw.imageSize, DEFAULTS.imageSize, 'imageSize'),
 		familyPrices: isPlainObject(raw.familyPrices) ? raw.familyPrices : {},
 		variants: variantsOf(raw.variants),
+		jobTimeoutScale: jobTimeoutScaleOf(raw.jobTimeoutScale),
 		callbacks,
 		callbackFaults: callbackFaultsFn(raw.callbackFaults),
 		publicCdnBase: raw.publicCdnBase ? String(raw.publicCdnBase).replace(/\/+$/, '') : null,

@@ -24,6 +24,7 @@ export function normalise(family: Family, source: IDataObject, known: Known = {}
 		status: String(source.status ?? ''),
 		prompt: str(source.prompt) ?? str(known.prompt),
 		[family.kind === 'image' ? 'image_url' : 'video_url']: resultUrl(family, source),
+		// null when RunBlob gave no reason (Kling O3's status object has none: "see webhook").
 		error_message: family.read.errorMessage(source),
 		created_at: toIsoUtc(source.created_at),
 		completed_at: toIsoUtc(source.completed_at),

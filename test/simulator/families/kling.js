@@ -11,7 +11,11 @@ const { detail, reject, tsZulu, uuid, failureCode, priceUnits, checkImages, UUID
 const { checkCallbackUrl } = require('../validation');
 const { codePointLength, isPlainObject } = require('../util');
 
-/** Model id → [version shown in the status object, price of 5 s in USD (per second for kling_3*)]. */
+/**
+ * Model id → version shown in the status object, price of 5 s in USD (kling_3/kling_3_pro: per-second pricing), Motion
+ * Control.
+ * @type {Record<string, {version: string, price5: number, motion?: boolean}>}
+ */
 const MODELS = {
 	kling_3: { version: '3.0', price5: 0.2 },
 	kling_3_pro: { version: '3.0', price5: 0.29 },
@@ -89,7 +93,7 @@ function validate(b, ctx) {
 	if (IMAGE_ONLY.includes(model) && !frames.images.length) return invalid(`${model} supports image-to-video only`);
 	// Motion-control reference keys are not confirmed: whatever was sent stays visible in the snapshot's `request`.
 	const value = { ...b, model, duration, callback_url: b.callback_url ?? null };
-	return { ok: true, value, prompt: b.prompt, inputs: frames.images, extra: { motion: Boolean(MODELS[model].motion) } };
+	return { ok: /** @type {const} */ (true), value, prompt: b.prompt, inputs: frames.images, extra: { motion: Boolean(MODELS[model].motion) } };
 }
 
 /** @type {import('./types').Family} */
@@ -104,7 +108,7 @@ const kling = {
 	isId: (id) => UUID_RE.test(id),
 	validate: (body, ctx) => (isPlainObject(body) ? validate(body, ctx) : invalid('body must be a JSON object')),
 	price(value, opts) {
-		const m = MODELS[/** @type {'kling_3'} */ (value.model)];
+		const m = MODELS[value.model];
 		const fallback = PER_SECOND.includes(value.model) ? (m.price5 / 5) * value.duration : m.price5 * (Number(value.duration) / 5);
 		const units = priceUnits(opts.familyPrices.kling, value, fallback.toFixed(4));
 		// [3rd-party]: Motion Control answers "price": "calculating" (the final amount is settled later).
@@ -121,7 +125,7 @@ const kling = {
 			...(done ? { video_url: rec.status === 'completed' ? rec.result_url : null } : {}),
 			created_at: tsZulu(rec.createdAtMs),
 			...(done ? { completed_at: tsZulu(rec.completedAtMs) } : {}),
-			version: MODELS[/** @type {'kling_3'} */ (rec.request.model)].version,
+			version: MODELS[rec.request.model].version,
 			duration: String(rec.request.duration),
 			...failureFields(rec, ctx.variants.klingFailure, 'status'),
 		};
@@ -138,6 +142,7 @@ const kling = {
 	failureText: (o) => failureCode(o, 'CONTENT_POLICY_VIOLATION'),
 	callbacks: { retryDelaysMs: [30000, 60000, 120000, 240000, 480000] },
 	refundFailed: true,
+	jobTimeoutMs: 15 * 60 * 1000, // stated for 2.6 on the errors page; applied to every model
 	notFound: { status: 404, body: { detail: 'Generation not found' } },
 	insufficientCredits: { detail: 'INSUFFICIENT_CREDITS' },
 	media: { ext: 'mp4' },

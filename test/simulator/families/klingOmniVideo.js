@@ -50,6 +50,7 @@ function omniVideoFamily(d) {
 		failureText: (o) => failureCode(o, 'CONTENT_POLICY_VIOLATION'),
 		callbacks: { retryDelaysMs: [30000, 30000, 30000, 30000] },
 		refundFailed: true,
+		jobTimeoutMs: 15 * 60 * 1000,
 		notFound: d.notFound,
 		insufficientCredits: { detail: 'INSUFFICIENT_CREDITS' },
 		media: { ext: 'mp4' },

@@ -45,6 +45,7 @@ function klingPhotoFamily(d) {
 		failureText: (o) => failureCode(o, 'CONTENT_POLICY_VIOLATION'),
 		callbacks: { retryDelaysMs: [30000, 30000, 30000, 30000] },
 		refundFailed: false,
+		jobTimeoutMs: 15 * 60 * 1000,
 		notFound: { status: 404, body: { detail: 'Generation not found' } },
 		insufficientCredits: d.insufficientCredits,
 		media: { ext: 'jpg', dir: `images/${d.name}` },

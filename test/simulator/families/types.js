@@ -16,12 +16,14 @@
  *   {ok: true, value: Record<string, any>, prompt: string, inputs: object[], extra?: Record<string, any>}
  *   | {ok: false, status: number, body: unknown}} validate decoded JSON object → validated request or an error reply
  * @property {(value: Record<string, any>, opts: any) => {units: number, text?: string}} price
+ * @property {number} [priceDecimals] decimals of the printed price (default 4)
  * @property {(rec: any, ctx: {priceText: string, variants: Record<string, string>}) => Record<string, unknown>} createResponse
  * @property {(rec: any, ctx: {progress: {pct: number|null, pos: number|null}, variants: Record<string, string>}) => Record<string, unknown>} statusObject
  * @property {(rec: any, ctx: {variants: Record<string, string>}) => Record<string, unknown>} callbackPayload
  * @property {(outcome: any) => string} failureText failure reason stored on the record (text or CODE)
  * @property {{retryDelaysMs?: number[], timeoutMs?: number, connectTimeoutMs?: number}} callbacks documented schedule
  * @property {boolean} refundFailed documented refund of failed jobs
+ * @property {number} [jobTimeoutMs] documented hard timeout: a job not finished by then fails with TIMEOUT
  * @property {{status: number, body: unknown}} notFound
  * @property {{status: number, body: unknown}} [invalidId] answer for an id of the wrong shape (default: notFound)
  * @property {unknown} insufficientCredits 402 body

@@ -96,6 +96,7 @@ const veo = {
 	failureText: (o) => failureCode(o, 'UNSAFE_CONTENT'),
 	callbacks: { retryDelaysMs: [30000, 30000, 30000, 30000] },
 	refundFailed: true,
+	jobTimeoutMs: 10 * 60 * 1000,
 	notFound: { status: 404, body: { detail: 'TASK_NOT_FOUND' } },
 	invalidId: { status: 400, body: { detail: 'INVALID_TASK_ID' } },
 	insufficientCredits: { success: false, message: 'INSUFFICIENT_CREDITS' },

@@ -1,0 +1,184 @@
+// Callback reliability of the RunBlob Trigger inside a real n8n, on the current and the oldest supported n8n:
+// - a slow RunBlob API during "Verify With RunBlob API" never loses the callback to a "duplicate" answer;
+// - generation ids are case-insensitive; impossible dates are refused; the acknowledgement is JSON;
+// - de-duplication survives an n8n restart (workflow static data saved by n8n after webhook()).
+import { signCallbackUrl } from '../../nodes/shared/callbackContract';
+import { startN8n } from './harness';
+import { createSimulator } from '../simulator';
+import {
+	API_KEY,
+	RUNTIMES,
+	SETUP_TIMEOUT_MS,
+	chain,
+	credentialFixture,
+	noOpNode,
+	nodeOutput,
+	sleep,
+	triggerNode,
+	triggerPath,
+} from './workflows';
+
+type N8n = Awaited<ReturnType<typeof startN8n>>;
+// The simulator's records are loosely typed JSON snapshots; the tests read them as such.
+type Sim = any;
+
+const SECRET = 'e2e-reliability-callback-secret';
+const verifying = triggerNode('Verifying Trigger', 'e2e-reliability-verify', {
+	options: { verifyWithApi: true },
+});
+const plain = triggerNode('Plain Trigger', 'e2e-reliability-plain');
+
+const WF = {
+	verifying: chain('e2eRelVerify0001', 'reliability: verifying trigger', [verifying, noOpNode('Received')]),
+	plain: chain('e2eRelPlain00001', 'reliability: plain trigger', [plain, noOpNode('Received')]),
+};
+
+describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runtime) => {
+	let sim: Sim;
+	let n8n: N8n;
+
+	beforeAll(async () => {
+		sim = await createSimulator({
+			port: 0,
+			timing: { queueMs: 100, processingMs: 300 },
+			videoSize: 64 * 1024,
+			// RunBlob's retry schedule (30/60/120/240/480 s) scaled 1:100, but its real 30 s per-delivery timeout.
+			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
+			callbackFaults: (record: { prompt: string }) => (/copies/.test(record.prompt) ? { duplicate: 3 } : {}),
+		});
+		n8n = await startN8n({
+			runtime,
+			label: 'reliability',
+			credentials: [credentialFixture(sim.url, SECRET)],
+			workflows: Object.values(WF),
+			readyPaths: [triggerPath(verifying), triggerPath(plain)],
+		});
+	}, SETUP_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+	}, 60_000);
+
+	const signedUrl = (node: typeof plain) => signCallbackUrl(n8n.webhookUrl(triggerPath(node)), SECRET, Date.now());
+
+	/** Creates a generation on the simulator whose callback goes to `node` (as Notify a RunBlob Trigger does). */
+	async function generation(prompt: string, node: typeof plain): Promise<string> {
+		const response = await fetch(`${sim.url}/v1/sora/generate`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt, callback_url: signedUrl(node) }),
+		});
+		expect(response.status).toBe(201);
+		return String(((await response.json()) as { generation_id: string }).generation_id);
+	}
+
+	/** Executions of a workflow whose trigger output names this generation. */
+	async function executionsFor(workflowId: string, triggerName: string, generationId: string) {
+		const found = [];
+		for (const summary of await n8n.executions({ workflowId })) {
+			const execution = await n8n.execution(summary.id);
+			const [item] = nodeOutput(execution, triggerName);
+			if (item?.json.generation_id === generationId) found.push({ summary, item });
+		}
+		return found;
+	}
+
+	const deliveriesOf = (id: string) => sim.deliveries.filter((d: any) => d.generation_id === id);
+	const answer = (d: any) => {
+		try {
+			return JSON.parse(d.responseBody ?? '');
+		} catch {
+			return d.responseBody;
+		}
+	};
+
+	test('a status read that hangs past 30 s then fails: answered in time, exactly one execution, no early "duplicate"', async () => {
+		const id = await generation('a slow RunBlob API, with copies', verifying);
+		const path = `/v1/sora/generations/${id}/`;
+		// RunBlob's API hangs 35 s and then fails, then fails fast four more times, then recovers.
+		sim.injectFaults([
+			{ status: 503, delayMs: 35_000, count: 1, method: 'GET', path },
+			{ status: 500, count: 4, method: 'GET', path },
+		]);
+		await sim.waitFor(() => ['delivered', 'failed'].includes(sim.get(id)?.webhook?.state), 150_000);
+		await sim.waitFor(() => deliveriesOf(id).filter((d: any) => d.duplicate && d.finishedAt > d.startedAt).length >= 3, 30_000);
+		await sleep(500);
+
+		const deliveries = deliveriesOf(id).sort((a: any, b: any) => a.startedAt - b.startedAt);
+		// Every answer reached RunBlob within its 30 s (no delivery timed out), the first one a 503 from the trigger.
+		expect(deliveries.filter((d: any) => d.error)).toEqual([]);
+		expect(deliveries.every((d: any) => d.finishedAt - d.startedAt < 30_000)).toBe(true);
+		expect(deliveries[0].status).toBe(503);
+		const accepted = deliveries.filter((d: any) => d.ok && !answer(d)?.duplicate);
+		expect(accepted).toHaveLength(1);
+		expect(answer(accepted[0])).toEqual({ received: true });
+		// "duplicate" only for copies answered after the accepted delivery had handed its execution to n8n.
+		const duplicates = deliveries.filter((d: any) => answer(d)?.duplicate === true);
+		expect(duplicates.length).toBeGreaterThanOrEqual(3);
+		for (const d of duplicates) expect(d.startedAt).toBeGreaterThanOrEqual(accepted[0].finishedAt);
+
+		const runs = await executionsFor(WF.verifying.id, 'Verifying Trigger', id);
+		expect(runs).toHaveLength(1);
+		expect(runs[0].item.json).toMatchObject({ generation_id: id, status: 'completed' });
+	}, 180_000);
+
+	test('the acknowledgement is JSON; ids are case-insensitive; impossible dates get 400', async () => {
+		const id = await generation('case test', plain);
+		// RunBlob's own delivery starts the one execution.
+		await sim.waitFor(() => sim.get(id)?.webhook?.state === 'delivered', 20_000);
+		const [delivery] = deliveriesOf(id);
+		expect(answer(delivery)).toEqual({ received: true });
+		const payload = sim.get(id).callback_payload;
+
+		const send = async (body: unknown) => await n8n.http('POST', signedUrl(plain), { body });
+		const upper = await send({ ...payload, generation_id: id.toUpperCase() });
+		expect(upper.status).toBe(200);
+		expect(upper.headers['content-type']).toMatch(/^application\/json/);
+		expect(upper.json).toEqual({ received: true, duplicate: true });
+		const mixed = await send({ ...payload, generation_id: id.slice(0, 13).toUpperCase() + id.slice(13) });
+		expect(mixed.json).toEqual({ received: true, duplicate: true });
+
+		// A new generation delivered first in upper case: its output id is lower case, and the lower-case replay is a duplicate.
+		const other = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+		const first = await send({ ...payload, generation_id: other.toUpperCase() });
+		expect(first.status).toBe(200);
+		expect(first.json).toEqual({ received: true });
+		expect((await send({ ...payload, generation_id: other })).json).toEqual({ received: true, duplicate: true });
+
+		for (const created_at of ['2025-02-30T10:00:00.000000', '2025-11-31T10:00:00.000000']) {
+			const impossible = await send({ ...payload, generation_id: '16fd2706-8baf-433b-82eb-8c7fada847da', created_at });
+			expect(impossible.status).toBe(400);
+			expect(impossible.json).toMatchObject({ error: 'Not a valid RunBlob callback', details: ['created_at: must be an ISO-8601 timestamp'] });
+		}
+
+		await sleep(1000);
+		expect(await executionsFor(WF.plain.id, 'Plain Trigger', id)).toHaveLength(1);
+		const otherRuns = await executionsFor(WF.plain.id, 'Plain Trigger', other);
+		expect(otherRuns).toHaveLength(1);
+		expect(otherRuns[0].item.json.generation_id).toBe(other);
+		expect(await executionsFor(WF.plain.id, 'Plain Trigger', '16fd2706-8baf-433b-82eb-8c7fada847da')).toHaveLength(0);
+	}, 90_000);
+
+	test('a callback delivered before an n8n restart is still a duplicate after it', async () => {
+		const id = await generation('before the restart', plain);
+		await sim.waitFor(() => sim.get(id)?.webhook?.state === 'delivered', 20_000);
+		await n8n.waitForExecution(() => true, 20_000, { workflowId: WF.plain.id });
+		const payload = sim.get(id).callback_payload;
+
+		await n8n.restart();
+		const replay = await n8n.http('POST', signedUrl(plain), { body: payload });
+		expect(replay.status).toBe(200);
+		expect(replay.json).toEqual({ received: true, duplicate: true });
+		// The same holds for the upper-case form, and a new callback still starts its execution.
+		expect((await n8n.http('POST', signedUrl(plain), { body: { ...payload, generation_id: id.toUpperCase() } })).json).toEqual({
+			received: true,
+			duplicate: true,
+		});
+		const fresh = await generation('after the restart', plain);
+		await sim.waitFor(() => sim.get(fresh)?.webhook?.state === 'delivered', 20_000);
+		await sleep(1000);
+		expect(await executionsFor(WF.plain.id, 'Plain Trigger', id)).toHaveLength(1);
+		expect(await executionsFor(WF.plain.id, 'Plain Trigger', fresh)).toHaveLength(1);
+	}, 120_000);
+});
