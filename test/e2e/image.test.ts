@@ -81,7 +81,17 @@ describe.each(RUNTIMES)('Images in n8n runtime "%s"', (runtime) => {
 			imageSize: IMAGE_SIZE,
 			videoSize: 64 * 1024,
 			timing: { queueMs: 100, processingMs: 500 },
-			callbacks: { allowHttp: 'loopback', timeScale: 0.01 },
+			// Retry schedules 100× faster, but RunBlob's real answer windows (Nano Banana 5 s, the others 30 s): a
+			// scaled 50 ms window would measure the loaded test machine, not the node.
+			callbacks: {
+				allowHttp: 'loopback',
+				timeScale: 0.01,
+				families: {
+					'nano-banana': { timeoutMs: 500_000 },
+					'kling-o3-photo': { timeoutMs: 3_000_000 },
+					'kling-o3-video': { timeoutMs: 3_000_000 },
+				},
+			},
 			outcome: (request: { prompt: string }) =>
 				/fail/.test(request.prompt) ? { status: 'failed', code: 'CONTENT_POLICY_VIOLATION' } : { status: 'completed' },
 		});
@@ -171,7 +181,7 @@ describe.each(RUNTIMES)('Images in n8n runtime "%s"', (runtime) => {
 		expect(nodeOutput(summary, 'Received')).toHaveLength(1);
 
 		// RunBlob delivering the same callback again starts nothing more.
-		const replay = await n8n.http('POST', photo.callback_url, { body: photo.callback_payload });
+		const replay = await n8n.http('POST', photo.callback_url, { body: sim.get(photo.id).callback_payload });
 		expect(replay.status).toBe(200);
 		await sleep(500);
 		expect(await n8n.executions({ workflowId: WF.trigger.id })).toHaveLength(1);

@@ -136,6 +136,28 @@ describe('Wait for Image', () => {
 		expect(again.result.workflowData).toBeUndefined();
 	});
 
+	it('a run that waits twice (image, then video) resumes both waits: one claim per wait, not per execution', async () => {
+		const executionId = `two-waits-${Date.now()}`;
+		const first = await startWaitingRun(sim, ['a key frame'], {
+			typeVersion: 2,
+			executionId,
+			parameters: { resource: 'image', completion: 'waitForImage', model: 'nano-banana' },
+		});
+		sim.finish(first.ids[0]!);
+		expect((await deliver(first, callbackOf(first.ids[0]!))).response.body).toMatchObject({ resumed: true });
+
+		const second = await startWaitingRun(sim, ['the key frame, animated'], {
+			typeVersion: 2,
+			executionId,
+			parameters: { completion: 'waitForVideo', model: 'kling_o3' },
+		});
+		expect(second.callbackPath.split('?')[0]).toBe(first.callbackPath.split('?')[0]); // the same resume URL
+		sim.finish(second.ids[0]!);
+		const resumed = await deliver(second, callbackOf(second.ids[0]!));
+		expect(resumed.response.body).toMatchObject({ resumed: true });
+		expect(resumed.result.workflowData![0][0].json).toMatchObject({ generation_id: second.ids[0], family: 'klingO3', status: 'completed' });
+	});
+
 	it('the timeout outcome names every generation id', async () => {
 		const waiting = await waitForImages(['nano-banana', 'kling-o3-photo'], { maxWaitMinutes: 3 });
 		const pending = waiting.run.executeData.data.main[0]!;

@@ -135,7 +135,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
 	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
-	if (!claimResume(callbackAudience(requestPath))) {
+	// One claim per wait, not per execution: a run that waits twice (an image step, then a video step) has one resume
+	// URL but its second wait must be resumable too. The first generation id of a wait names that wait.
+	if (!claimResume(`${callbackAudience(requestPath)}:${idOf(waited[0])}`)) {
 		return respond(this, {
 			status: 200,
 			body: {
