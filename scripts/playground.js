@@ -6,9 +6,10 @@
 //   npm start                      # or: node scripts/playground.js [--no-build] [--verbose] [--runtime oldest]
 //   Ctrl-C stops n8n, its task runner and the simulator.
 //
-// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN uses the next port; 0 = random ports),
-// PLAYGROUND_DIR (default <repo>/.playground), RUNBLOB_RUNTIMES_DIR (where the n8n runtimes are cached), and any
-// N8N_* variable you want n8n to see (for example N8N_WEBHOOK_URL=https://<your tunnel>/ to try real RunBlob).
+// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN, mail, S3 and chat services use the
+// next 4 ports; 0 = random ports), PLAYGROUND_DIR (default <repo>/.playground), PLAYGROUND_RENDER_SECONDS (default 10),
+// RUNBLOB_RUNTIMES_DIR (where the n8n runtimes are cached), and any N8N_* variable you want n8n to see (for example
+// N8N_WEBHOOK_URL=https://<your tunnel>/ to try real RunBlob).
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -17,6 +18,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const harness = require('../test/e2e/harness.js');
+const { exampleFiles, loadExample } = require('./examples.js');
+const { startDeliveryServices } = require('./playground-delivery.js');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -38,7 +41,12 @@ const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || PORT + 1);
 // test's: the credential keeps the simulator URL it was created with).
 const SIM_PORT = process.env.PLAYGROUND_SIM_PORT === '0' ? 0 : Number(process.env.PLAYGROUND_SIM_PORT || 5690);
 const SIM_CDN_PORT = SIM_PORT === 0 ? 0 : SIM_PORT + 1;
+// The local mail, S3 and chat services of the delivery examples follow the simulator's ports.
+const DELIVERY_PORTS = { smtp: SIM_PORT && SIM_PORT + 2, s3: SIM_PORT && SIM_PORT + 3, chat: SIM_PORT && SIM_PORT + 4 };
 const SIM_KEY = 'sk-sim-test-key';
+// How long the simulator "renders" a video after 3 s in the queue (PLAYGROUND_RENDER_SECONDS, default 10).
+const RENDER_MS = 1000 * Number(process.env.PLAYGROUND_RENDER_SECONDS || 10);
+const START_TIMEOUT_MS = 300_000;
 const DIR = path.resolve(process.env.PLAYGROUND_DIR || path.join(REPO_ROOT, '.playground'));
 const USER_FOLDER = path.join(DIR, 'home');
 const LOG_FILE = path.join(DIR, 'n8n.log');
@@ -54,6 +62,7 @@ const fail = (msg) => {
 };
 
 let sim = null;
+let delivery = null;
 let n8nChild = null;
 let stopping = false;
 
@@ -64,6 +73,9 @@ async function main() {
 		[BROKER_PORT, "n8n's task broker", 'set N8N_RUNNERS_BROKER_PORT'],
 		[SIM_PORT, 'the RunBlob simulator', 'set PLAYGROUND_SIM_PORT'],
 		[SIM_CDN_PORT, "the simulator's CDN", 'set PLAYGROUND_SIM_PORT'],
+		[DELIVERY_PORTS.smtp, 'the local SMTP server', 'set PLAYGROUND_SIM_PORT'],
+		[DELIVERY_PORTS.s3, 'the local S3 server', 'set PLAYGROUND_SIM_PORT'],
+		[DELIVERY_PORTS.chat, 'the local chat webhook receiver', 'set PLAYGROUND_SIM_PORT'],
 	]) {
 		if (port !== 0 && (await harness.portInUse(port))) {
 			fail(`port ${port} (for ${what}) is already in use on 127.0.0.1 — is another n8n or playground running? (${hint})`);
@@ -95,10 +107,12 @@ async function main() {
 		port: SIM_PORT,
 		cdnPort: SIM_CDN_PORT,
 		apiKeys: [SIM_KEY],
-		timing: { queueMs: 3000, processingMs: 10000 },
+		timing: { queueMs: 3000, processingMs: RENDER_MS },
 		callbacks: { allowHttp: 'loopback', timeScale: 0.1 },
 	});
 	step(`RunBlob simulator listening on ${sim.url} (videos on ${sim.cdnUrl})`);
+	delivery = await startDeliveryServices({ dir: DIR, ports: DELIVERY_PORTS });
+	step(`local mail, S3 and chat services for the delivery examples are up (what they receive: ${path.relative(REPO_ROOT, delivery.delivered)}/)`);
 
 	// 6. n8n itself.
 	const userEnv = Object.fromEntries(
@@ -114,9 +128,12 @@ async function main() {
 	});
 	env.N8N_USER_FOLDER = USER_FOLDER;
 	env.N8N_PORT = String(PORT);
-	// 2.8 reads only WEBHOOK_URL, 2.41 prefers N8N_WEBHOOK_URL: a tunnel URL given under either name goes to both.
-	const publicUrl = process.env.N8N_WEBHOOK_URL || process.env.WEBHOOK_URL;
-	if (publicUrl) env.N8N_WEBHOOK_URL = env.WEBHOOK_URL = publicUrl;
+	// 2.8 reads only WEBHOOK_URL; 2.41 reads N8N_WEBHOOK_URL and logs a deprecation warning for WEBHOOK_URL. A tunnel
+	// URL given under either name goes to the one variable this n8n wants.
+	const publicUrl = process.env.N8N_WEBHOOK_URL || process.env.WEBHOOK_URL || `${BASE_URL}/`;
+	const [webhookVar, otherVar] = webhookUrlVariables(runtime.version);
+	env[webhookVar] = publicUrl;
+	delete env[otherVar];
 	step(`starting n8n on ${BASE_URL} (log: ${path.relative(REPO_ROOT, LOG_FILE)})…`);
 	await startN8nProcess(runtime, env);
 
@@ -125,10 +142,21 @@ async function main() {
 	let credentialId = null;
 	if (session) {
 		credentialId = await ensureCredential(session);
-		await ensureExamples(session, credentialId);
+		const credentials = credentialId ? { runBlobApi: { id: credentialId, name: CREDENTIAL_NAME } } : {};
+		for (const c of delivery.credentials) {
+			const id = await ensureNamedCredential(session, c);
+			if (id) credentials[c.type] = { id, name: c.name };
+		}
+		await ensureExamples(session, credentials, webhookBase(env));
 	}
 
 	banner(session, runtime, env);
+}
+
+/** [the public-URL variable this n8n reads, the one it does not want]: N8N_WEBHOOK_URL from n8n 2.41 on. */
+function webhookUrlVariables(version) {
+	const [major, minor] = String(version).split('.').map(Number);
+	return major > 2 || (major === 2 && minor >= 41) ? ['N8N_WEBHOOK_URL', 'WEBHOOK_URL'] : ['WEBHOOK_URL', 'N8N_WEBHOOK_URL'];
 }
 
 function run(cmd, argv, cwd) {
@@ -159,13 +187,14 @@ async function startN8nProcess(runtime, env) {
 		process.stderr.write(`\n[playground] n8n exited unexpectedly (${signal || `exit ${code}`}); see ${LOG_FILE}\n`);
 		shutdown(1);
 	});
-	const deadline = Date.now() + 120_000;
+	// The first start creates n8n's database (about 300 migrations): on a busy 2-core machine that took over 2 minutes.
+	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
 		if (/Editor is now accessible/.test(text)) {
 			const res = await harness.httpRequest('GET', `${BASE_URL}/healthz/readiness`).catch(() => ({ status: 0 }));
 			if (res.status === 200) break;
 		}
-		if (Date.now() > deadline) fail(`n8n did not start within 120 s; see ${LOG_FILE}`);
+		if (Date.now() > deadline) fail(`n8n did not start within ${START_TIMEOUT_MS / 1000} s; see ${LOG_FILE}`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 	step('n8n is up');
@@ -237,21 +266,30 @@ async function ensureCredential(session) {
 	return res.json.data.id;
 }
 
+/** Creates a credential for a local delivery service unless one of that name and type exists (kept as you left it). */
+async function ensureNamedCredential(session, { name, type, data }) {
+	if (!session.cookie) return null;
+	const list = await rest(session, 'GET', '/credentials');
+	const existing = (list.json?.data || []).find((c) => c.name === name && c.type === type);
+	if (existing) return existing.id;
+	const res = await rest(session, 'POST', '/credentials', { name, type, data });
+	if (res.status !== 200) {
+		step(`could not create the credential "${name}": HTTP ${res.status} ${res.text.slice(0, 300)}`);
+		return null;
+	}
+	step(`created credential "${name}"`);
+	return res.json.data.id;
+}
+
 /** Imports each examples/*.json once (by a stable id derived from the file name); edits in n8n are never overwritten. */
-async function ensureExamples(session, credentialId) {
+async function ensureExamples(session, credentials, webhookBase) {
 	if (!session.cookie) return;
-	const dir = path.join(REPO_ROOT, 'examples');
-	const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
-	for (const file of files) {
-		const wf = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+	for (const file of exampleFiles()) {
+		// Credentials and the trigger URL point at this instance (the files use placeholders).
+		const wf = loadExample(file, { credentials, webhookBase });
 		const id = `pg${crypto.createHash('sha256').update(file).digest('hex').slice(0, 14)}`;
 		const existing = await rest(session, 'GET', `/workflows/${id}`);
 		if (existing.status === 200) continue;
-		for (const node of wf.nodes || []) {
-			if (node.credentials?.runBlobApi && credentialId) {
-				node.credentials.runBlobApi = { id: credentialId, name: CREDENTIAL_NAME };
-			}
-		}
 		const body = { id, name: wf.name, nodes: wf.nodes, connections: wf.connections, settings: wf.settings || {} };
 		const res = await rest(session, 'POST', '/workflows', body);
 		if (res.status !== 200) {
@@ -283,6 +321,11 @@ async function activate(session, id, name) {
 	step(res.status === 200 ? `activated "${name}"` : `could not activate "${name}" (HTTP ${res.status}); activate it in the editor`);
 }
 
+/** The public webhook base this n8n uses (whichever of the two variables it reads). */
+function webhookBase(env) {
+	return env.N8N_WEBHOOK_URL || env.WEBHOOK_URL;
+}
+
 function banner(session, runtime, env) {
 	const lines = [
 		'',
@@ -296,7 +339,8 @@ function banner(session, runtime, env) {
 		if (session.loginFailed) lines.push('             (automatic login failed: use the password you set)');
 	}
 	lines.push(
-		` Simulator   ${sim.url}  (API key ${SIM_KEY}; a video takes ~13 s)`,
+		` Simulator   ${sim.url}  (API key ${SIM_KEY}; a video takes ~${3 + RENDER_MS / 1000} s)`,
+		...delivery.summary.map((line) => ` ${line}`),
 		` Data        ${path.relative(REPO_ROOT, DIR) || DIR}/ (delete it to start from scratch)`,
 		` Log         ${path.relative(REPO_ROOT, LOG_FILE)}`,
 		'',
@@ -305,7 +349,7 @@ function banner(session, runtime, env) {
 		' Real RunBlob: open Credentials → "RunBlob (local simulator)" (or add a new RunBlob API credential),',
 		'   set API Key to your key and Base URL to https://platform.runblob.io.',
 		'   RunBlob only calls HTTPS URLs: for Wait for Video / RunBlob Trigger, expose n8n through an HTTPS',
-		`   tunnel and restart with N8N_WEBHOOK_URL=https://<your-tunnel>/ npm start (now: ${env.N8N_WEBHOOK_URL}).`,
+		`   tunnel and restart with N8N_WEBHOOK_URL=https://<your-tunnel>/ npm start (now: ${webhookBase(env)}).`,
 		'',
 		' Ctrl-C stops n8n and the simulator.',
 		'────────────────────────────────────────────────────────────────────────────',
@@ -330,6 +374,7 @@ async function shutdown(code = 0) {
 	}
 	if (child) harness.killGroup(child.pid, 'SIGKILL'); // the task runner, if it outlived n8n
 	if (sim) await sim.close().catch(() => undefined);
+	if (delivery) await delivery.close().catch(() => undefined);
 	if (!quiet) process.stdout.write('[playground] stopped\n');
 	process.exit(code);
 }

@@ -25,7 +25,7 @@ export class RunBlob implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Generate videos and images with RunBlob (Sora 2, Veo 3, Kling, Nano Banana, ChatGPT Images) and wait for them without polling',
+			'Generate AI videos and images with RunBlob (Sora 2, Veo 3, Kling, Nano Banana, ChatGPT Images), wait for them and download them',
 		defaults: { name: 'RunBlob' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -16,9 +16,12 @@ export class RunBlobTrigger implements INodeType {
 		icon: { light: 'file:../../icons/runblob.svg', dark: 'file:../../icons/runblob.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
-		description:
-			"Starts the workflow when RunBlob reports a finished or failed video or image (RunBlob's callback_url)",
+		// "On Completed, Failed": the event names as picked, not their lower-case values.
+		subtitle:
+			'={{"On " + $parameter["events"].join(", ").replace("completed", "Completed").replace("failed", "Failed")}}',
+		// n8n's node panel merges RunBlob and RunBlob Trigger into one "RunBlob" entry and shows *this* description for
+		// it in both the action and the trigger context, so it names what the package does, not only the trigger.
+		description: 'Generate AI videos and images with RunBlob, and start workflows when they are ready or fail',
 		defaults: { name: 'RunBlob Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -24,7 +24,7 @@ import {
 } from './harness';
 
 const WAIT_EXAMPLE = 'RunBlob: generate a video and wait for it';
-const TRIGGER_EXAMPLE = 'RunBlob: receive finished videos (trigger)';
+const TRIGGER_EXAMPLE = 'RunBlob: receive finished videos (trigger) → S3, alert on failure';
 const TRIGGER_WEBHOOK_PATH = '7e3c2b10-5d4f-4e6a-9b8c-1d2e3f400001/webhook'; // examples/receive-videos-with-trigger.json
 const MANUAL_TRIGGER = "When clicking 'Execute workflow'";
 
@@ -252,6 +252,27 @@ describe('npm start (scripts/playground.js)', () => {
 		const full = (await rest('GET', `/workflows/${wait.id}`)).data;
 		const node = full.nodes.find((n: any) => n.name === 'Generate video');
 		expect(node.credentials.runBlobApi).toEqual({ id: credential!.id, name: 'RunBlob (local simulator)' });
+
+		// The delivery examples use the local mail, S3 and chat services the playground started.
+		for (const [type, name] of [
+			['smtp', 'Local SMTP (playground)'],
+			['s3', 'Local S3 (playground)'],
+			['discordWebhookApi', 'Local chat webhook (playground)'],
+		]) {
+			expect(credentials.find((c) => c.name === name)?.type).toBe(type);
+		}
+		expect(output).toMatch(/Mail {8}smtp:\/\/127\.0\.0\.1:\d+/);
+
+		// The Generate side of the trigger pair notifies this playground's trigger, not a hard-coded port.
+		const notify = workflows.find((w) => w.name === 'RunBlob: generate and notify the trigger workflow')!;
+		const notifyNode = (await rest('GET', `/workflows/${notify.id}`)).data.nodes.find((n: any) => n.parameters.triggerUrl);
+		expect(notifyNode.parameters.triggerUrl).toBe(`${baseUrl}/webhook/${TRIGGER_WEBHOOK_PATH}`);
+
+		// n8n 2.41 reads N8N_WEBHOOK_URL; the playground does not set WEBHOOK_URL, which 2.41 lists under its
+		// deprecations as " - WEBHOOK_URL -> Use N8N_WEBHOOK_URL instead, …".
+		const n8nLog = fs.readFileSync(path.join(dir, 'n8n.log'), 'utf8');
+		expect(n8nLog).toContain('There are deprecations related to your n8n setup');
+		expect(n8nLog).not.toMatch(/^\s*- WEBHOOK_URL ->/m);
 		passed++;
 	});
 
