@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as image from './actions/image';
 import { router } from './actions/router';
 import * as video from './actions/video';
 import { resumeWebhook, resumeWebhooks } from './actions/video/wait/resume';
@@ -24,7 +25,7 @@ export class RunBlob implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Generate AI videos with RunBlob (Sora 2, Veo 3, Kling), wait for them and download them',
+			'Generate AI videos and images with RunBlob (Sora 2, Veo 3, Kling, Nano Banana, ChatGPT Images), wait for them and download them',
 		defaults: { name: 'RunBlob' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -40,8 +41,23 @@ export class RunBlob implements INodeType {
 				noDataExpression: true,
 				options: [{ name: 'Video', value: 'video' }],
 				default: 'video',
+				displayOptions: { show: { '@version': [1] } },
+			},
+			{
+				// Images came with version 2 (they need the Model field).
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Image', value: 'image' },
+					{ name: 'Video', value: 'video' },
+				],
+				default: 'video',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			...video.description,
+			...image.description,
 		],
 	};
 

@@ -21,7 +21,7 @@ export class RunBlobTrigger implements INodeType {
 			'={{"On " + $parameter["events"].join(", ").replace("completed", "Completed").replace("failed", "Failed")}}',
 		// n8n's node panel merges RunBlob and RunBlob Trigger into one "RunBlob" entry and shows *this* description for
 		// it in both the action and the trigger context, so it names what the package does, not only the trigger.
-		description: 'Generate AI videos with RunBlob, and start workflows when they are ready or fail',
+		description: 'Generate AI videos and images with RunBlob, and start workflows when they are ready or fail',
 		defaults: { name: 'RunBlob Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -48,8 +48,8 @@ export class RunBlobTrigger implements INodeType {
 				type: 'multiOptions',
 				required: true,
 				options: [
-					{ name: 'Video Completed', value: 'completed' },
-					{ name: 'Video Failed', value: 'failed' },
+					{ name: 'Generation Completed', value: 'completed' },
+					{ name: 'Generation Failed', value: 'failed' },
 				],
 				default: ['completed', 'failed'],
 				description:
@@ -63,12 +63,12 @@ export class RunBlobTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Download Video',
+						displayName: 'Download Video or Image',
 						name: 'downloadVideo',
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to download completed videos into a binary field (streamed; RunBlob gets its answer first)',
+							'Whether to download each finished video or image into a binary field (streamed; RunBlob gets its answer first)',
 					},
 					{
 						displayName: 'IP(s) Allowlist',
@@ -80,11 +80,11 @@ export class RunBlobTrigger implements INodeType {
 							'Comma-separated IPv4/IPv6 addresses or CIDR ranges allowed to call this trigger; empty allows all. Behind a proxy, set N8N_PROXY_HOPS so n8n sees the real client address.',
 					},
 					{
-						displayName: 'Put Video in Field',
+						displayName: 'Put Video or Image in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: 'data',
-						description: 'The name of the output binary field when Download Video is on',
+						description: 'The name of the output binary field when Download Video or Image is on',
 					},
 					{
 						displayName: 'Verify With RunBlob API',

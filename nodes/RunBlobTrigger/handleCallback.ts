@@ -119,9 +119,10 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		if (
 			options.downloadVideo === true &&
 			item.json.status === 'completed' &&
-			typeof item.json.video_url === 'string'
+			typeof (item.json.video_url ?? item.json.image_url) === 'string'
 		) {
-			return await answerThenDownload(this, settings.baseUrl, options, item, startExecution);
+			const image = family.kind === 'image';
+			return await answerThenDownload(this, settings.baseUrl, options, item, image, startExecution);
 		}
 		startExecution();
 		return acknowledge(this, ACKNOWLEDGEMENT, [[item]]);
@@ -161,22 +162,24 @@ async function takeTurn(
 	}
 }
 
-/** Download Video: RunBlob gets its answer first (a download can outlast its 30 s), then the file is streamed. */
+/** Download Video (or image): RunBlob gets its answer first (a download can outlast its 30 s), then the file is streamed. */
 async function answerThenDownload(
 	ctx: IWebhookFunctions,
 	baseUrl: string,
 	options: IDataObject,
 	item: INodeExecutionData,
+	image: boolean,
 	startExecution: () => void,
 ): Promise<IWebhookResponseData> {
 	startExecution();
 	ctx.getResponseObject().status(200).json(ACKNOWLEDGEMENT);
 	const id = String(item.json.generation_id);
 	await attachDownload(ctx, baseUrl, item, {
-		url: String(item.json.video_url),
+		url: String(item.json.video_url ?? item.json.image_url),
 		property: String(options.binaryPropertyName || 'data'),
-		fileName: `${id}.mp4`,
+		fileName: image ? id : `${id}.mp4`,
 		generationId: id,
+		image,
 	});
 	return { noWebhookResponse: true, workflowData: [[item]] };
 }

@@ -68,7 +68,10 @@ describe('the Model list', () => {
 				'kling_o3_pro',
 			]),
 		);
-		expect((modelProperty.options ?? []).map((o) => (o as { value: string }).value)).toEqual(values);
+		// The video Model list holds the video models; resource Image has its own list (imageFamilies.test.ts).
+		expect((modelProperty.options ?? []).map((o) => (o as { value: string }).value)).toEqual(
+			values.filter((value) => familyOfModel(value)?.kind === 'video'),
+		);
 		expect(familyOfModel('veo-3-quality')).toBe(veo);
 		expect(familyOfModel('kling_o3_pro')).toBe(klingO3);
 		expect(familyOfModel('nope')).toBeUndefined();
@@ -83,7 +86,7 @@ describe('the Model list', () => {
 		}
 		expect(sora.paths.status(ID)).toBe(`/v1/sora/generations/${ID}/`); // Sora's trailing slash
 		expect(veo.paths.status(ID)).toBe(`/v1/veo/generations/${ID}`);
-		expect(FAMILIES.filter((f) => f.paths.list).map((f) => f.id)).toEqual(['sora']);
+		expect(FAMILIES.filter((f) => f.paths.list).map((f) => f.id)).toEqual(['sora', 'nanoBanana']);
 	});
 });
 

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as image from './image';
 import * as video from './video';
 
 type Operation = (
@@ -15,6 +16,7 @@ const operations: Record<string, Record<string, Operation>> = {
 		getMany: video.getMany.execute,
 		download: video.download.execute,
 	},
+	image: image.operations,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,8 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { chatgptImages } from './chatgptImages';
 import { kling } from './kling';
 import { klingO1 } from './klingO1';
+import { klingO1Photo } from './klingO1Photo';
 import { klingO3 } from './klingO3';
+import { klingO3Photo } from './klingO3Photo';
+import { nanoBanana } from './nanoBanana';
 import { sora } from './sora';
 import type { Family } from './types';
 import { veo } from './veo';
@@ -10,11 +14,13 @@ import { veo } from './veo';
 /** The registry of RunBlob families: the only place that lists them. */
 
 export const VIDEO_FAMILIES: Family[] = [sora, veo, kling, klingO1, klingO3];
-export const FAMILIES: Family[] = [...VIDEO_FAMILIES];
+export const IMAGE_FAMILIES: Family[] = [nanoBanana, chatgptImages, klingO1Photo, klingO3Photo];
+export const FAMILIES: Family[] = [...VIDEO_FAMILIES, ...IMAGE_FAMILIES];
 
 /** The model of node version 1, which spoke only Sora 2. */
 export const V1_MODEL = 'sora-2';
 export const DEFAULT_MODEL = 'kling_o3';
+export const DEFAULT_IMAGE_MODEL = 'nano-banana';
 
 export function familyOfModel(model: string): Family | undefined {
 	return FAMILIES.find((family) => family.models.some((m) => m.value === model));
@@ -36,6 +42,12 @@ export function allModels(): string[] {
  */
 export function familyByShape(body: IDataObject): Family {
 	const model = typeof body.model === 'string' ? body.model.toLowerCase() : '';
+	// Images first: Nano Banana and ChatGPT Images send `task_uuid` (ChatGPT Images adds the prompt); Kling's photo
+	// endpoints name a "-photo" model or carry `image_url`.
+	if ('task_uuid' in body) return 'prompt' in body ? chatgptImages : nanoBanana;
+	if (model.includes('photo') || 'image_url' in body) {
+		return model.includes('o3') ? klingO3Photo : klingO1Photo;
+	}
 	if (model.includes('o1')) return klingO1;
 	if (model.includes('o3')) return klingO3;
 	if (model.startsWith('kling')) return kling;
@@ -44,14 +56,18 @@ export function familyByShape(body: IDataObject): Family {
 	return kling;
 }
 
-/** The Model field (node version 2+): every model of every family, grouped by family in the list. */
+function modelOptions(families: Family[]) {
+	return families.flatMap((family) =>
+		family.models.map((m) => ({ name: m.name, value: m.value, description: m.description })),
+	);
+}
+
+/** The Model field of resource Video (node version 2+): every video model, grouped by family in the list. */
 export const modelProperty: INodeProperties = {
 	displayName: 'Model',
 	name: 'model',
 	type: 'options',
-	options: FAMILIES.flatMap((family) =>
-		family.models.map((m) => ({ name: m.name, value: m.value, description: m.description })),
-	),
+	options: modelOptions(VIDEO_FAMILIES),
 	default: DEFAULT_MODEL,
 	description: 'The RunBlob model; each shows only the parameters it supports',
 	displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
@@ -66,7 +82,32 @@ export const v1ModelProperty: INodeProperties = {
 	displayOptions: { show: { '@version': [1] } },
 };
 
-export const familyProperties: INodeProperties[] = FAMILIES.flatMap((family) => family.properties);
+/** The Model field of resource Image (only on node version 2+, where the resource exists). */
+export const imageModelProperty: INodeProperties = {
+	displayName: 'Model',
+	name: 'model',
+	type: 'options',
+	options: modelOptions(IMAGE_FAMILIES),
+	default: DEFAULT_IMAGE_MODEL,
+	description: 'The RunBlob image model; each shows only the parameters it supports',
+};
+
+export const familyProperties: INodeProperties[] = VIDEO_FAMILIES.flatMap(
+	(family) => family.properties,
+);
+export const imageFamilyProperties: INodeProperties[] = IMAGE_FAMILIES.flatMap(
+	(family) => family.properties,
+);
 
 export type { Family } from './types';
-export { kling, klingO1, klingO3, sora, veo };
+export {
+	chatgptImages,
+	kling,
+	klingO1,
+	klingO1Photo,
+	klingO3,
+	klingO3Photo,
+	nanoBanana,
+	sora,
+	veo,
+};

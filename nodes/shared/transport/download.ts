@@ -28,6 +28,23 @@ export interface DownloadTarget {
 	itemIndex?: number;
 	/** Used when the server names no Content-Type. */
 	defaultMimeType?: string;
+	/** The file name is a base name: the extension follows the served type (images come as PNG, JPEG or WEBP). */
+	appendExtension?: boolean;
+}
+
+const EXTENSIONS: Record<string, string> = {
+	'image/png': 'png',
+	'image/jpeg': 'jpg',
+	'image/webp': 'webp',
+	'image/gif': 'gif',
+	'video/mp4': 'mp4',
+	'video/webm': 'webm',
+	'video/quicktime': 'mov',
+};
+
+/** The usual file extension of a media type ('bin' for one we do not know). */
+export function extensionOf(mimeType: string): string {
+	return EXTENSIONS[mimeType.toLowerCase()] ?? 'bin';
 }
 
 export async function openMediaStream(
@@ -78,7 +95,8 @@ export async function downloadIntoBinary(
 	target: DownloadTarget,
 ): Promise<IBinaryData> {
 	const media = await openMediaStream(ctx, baseUrl, url, target);
-	return await ctx.helpers.prepareBinaryData(media.body, fileName, media.contentType);
+	const name = target.appendExtension ? `${fileName}.${extensionOf(media.contentType)}` : fileName;
+	return await ctx.helpers.prepareBinaryData(media.body, name, media.contentType);
 }
 
 /**
@@ -89,11 +107,20 @@ export async function attachDownload(
 	ctx: RunBlobContext,
 	baseUrl: string,
 	item: INodeExecutionData,
-	options: { url: string; property: string; fileName: string; generationId?: string },
+	options: {
+		url: string;
+		property: string;
+		fileName: string;
+		generationId?: string;
+		/** An image: `fileName` is a base name and the extension follows the served type. */
+		image?: boolean;
+	},
 ): Promise<void> {
 	try {
 		const binary = await downloadIntoBinary(ctx, baseUrl, options.url, options.fileName, {
 			generationId: options.generationId,
+			defaultMimeType: options.image ? 'image/png' : undefined,
+			appendExtension: options.image,
 		});
 		item.binary = { ...(item.binary ?? {}), [options.property]: binary };
 	} catch (error) {

@@ -26,7 +26,16 @@ import {
 import { waitDescription } from './wait/description';
 import { resumeCallbackUrl, startWaiting } from './wait/park';
 
-export type Completion = 'waitForVideo' | 'notifyTrigger' | 'customCallbackUrl' | 'dontWait';
+export type Completion =
+	| 'waitForVideo'
+	| 'waitForImage'
+	| 'notifyTrigger'
+	| 'customCallbackUrl'
+	| 'dontWait';
+
+/** "Wait for Image" (resource Image) is "Wait for Video" by another name: the same parking and resume. */
+export const isWaiting = (completion: Completion) =>
+	completion === 'waitForVideo' || completion === 'waitForImage';
 
 const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
 
@@ -133,10 +142,10 @@ export async function execute(
 	const settings = await getSettings(this);
 	const completion = this.getNodeParameter('completion', 0) as Completion;
 	// n8n runs a node used by an AI Agent as "<type>Tool"; a tool call cannot park the agent's execution.
-	if (completion === 'waitForVideo' && this.getNode().type.endsWith('Tool')) {
+	if (isWaiting(completion) && this.getNode().type.endsWith('Tool')) {
 		throw new NodeOperationError(
 			this.getNode(),
-			'"Wait for Video" cannot pause an AI Agent\'s tool call',
+			`"${completion === 'waitForImage' ? 'Wait for Image' : 'Wait for Video'}" cannot pause an AI Agent's tool call`,
 			{
 				description:
 					'Set Completion to "Don\'t Wait" (the agent gets the generation_id and can use Get later) or "Notify a RunBlob Trigger". Nothing was submitted to RunBlob.',
@@ -145,7 +154,7 @@ export async function execute(
 	}
 	// Wait mode: one resume URL for the whole execution, checked before anything is paid for.
 	const waitCallbackUrl =
-		completion === 'waitForVideo'
+		isWaiting(completion)
 			? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))
 			: undefined;
 
@@ -185,7 +194,7 @@ export async function execute(
 	}
 	const results = submitted.results.filter((r): r is INodeExecutionData => r !== undefined);
 
-	if (completion === 'waitForVideo' && created.length > 0) {
+	if (isWaiting(completion) && created.length > 0) {
 		return await startWaiting.call(this, results);
 	}
 	return [results];

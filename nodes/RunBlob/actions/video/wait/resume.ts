@@ -145,7 +145,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
 	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
-	if (!claimResume(runKey)) {
+	// One claim per wait, not per execution: a run that waits twice (an image step, then a video step) has one resume
+	// URL but its second wait must be resumable too. The first generation id of a wait names that wait.
+	if (!claimResume(`${runKey}:${idOf(waited[0])}`)) {
 		return respond(this, {
 			status: 200,
 			body: {
@@ -173,12 +175,15 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		}
 		const json = v1 ? v1Output(item, source) : v2Output(item, source);
 		const result: INodeExecutionData = { json, pairedItem: item.pairedItem };
-		if (wait.downloadVideo && json.status === 'completed' && typeof json.video_url === 'string') {
+		const mediaUrl = json.video_url ?? json.image_url;
+		if (wait.downloadVideo && json.status === 'completed' && typeof mediaUrl === 'string') {
+			const image = familyOf(item).kind === 'image';
 			await attachDownload(this, settings.baseUrl, result, {
-				url: json.video_url,
+				url: mediaUrl,
 				property: wait.binaryPropertyName,
-				fileName: `${id}.mp4`,
+				fileName: image ? String(id) : `${id}.mp4`,
 				generationId: id,
+				image,
 			});
 		}
 		output.push(result);

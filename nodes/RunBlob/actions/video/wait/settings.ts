@@ -28,7 +28,8 @@ function fromReader(version: number, read: Read): WaitSettings {
 	const options = (read('waitOptions', {}) ?? {}) as IDataObject;
 	const minutes = Number(options.maxWaitMinutes);
 	return {
-		downloadVideo: options.downloadVideo === true,
+		// Resource Image names the same option "Download Image".
+		downloadVideo: options.downloadVideo === true || options.downloadImage === true,
 		binaryPropertyName: String(options.binaryPropertyName || 'data'),
 		onFailure: options.onFailure === 'stop' ? 'stop' : 'continue',
 		limitWaitTime: options.limitWaitTime !== false,

@@ -1,0 +1,157 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, publicHttpsNotice } from '../../../shared/descriptions';
+import { imageFamilyProperties } from '../../../shared/families';
+
+/**
+ * Generate on resource Image: the image families' parameters and the same four completions as Video. "Wait for
+ * Image" parks and resumes exactly like "Wait for Video" (video/wait/*); only its default limit is the image
+ * families' own (see each family's `defaultWaitMinutes`).
+ */
+
+const properties: INodeProperties[] = [
+	{
+		...publicHttpsNotice,
+		displayName:
+			'RunBlob only calls public HTTPS URLs: "Wait for Image" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel).',
+		displayOptions: { show: { completion: ['waitForImage', 'notifyTrigger'] } },
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		placeholder: 'e.g. A red fox in fresh snow, golden hour, 35 mm photo',
+		description:
+			'What the image should show. Nano Banana and ChatGPT Images: 1–4000 characters; Kling photo: 1–2500 (checked before sending).',
+	},
+	...imageFamilyProperties,
+	{
+		displayName: 'Additional Body Fields',
+		name: 'additionalBodyFields',
+		type: 'json',
+		default: '{}',
+		description:
+			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (for example ChatGPT Images' model, quality or background). They cannot replace a field the node sets.",
+	},
+	{
+		displayName: 'Completion',
+		name: 'completion',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Wait for Image',
+				value: 'waitForImage',
+				description:
+					'Pause this execution (no worker held, no polling) and continue with the finished images when RunBlob calls back',
+			},
+			{
+				name: 'Notify a RunBlob Trigger',
+				value: 'notifyTrigger',
+				description:
+					'Return the generation ID now; a RunBlob Trigger workflow continues when the image is ready',
+			},
+			{
+				name: 'Custom Callback URL',
+				value: 'customCallbackUrl',
+				description:
+					'Return the generation ID now; RunBlob calls your own HTTPS URL when the image is ready',
+			},
+			{
+				name: "Don't Wait",
+				value: 'dontWait',
+				description: 'Return the generation ID now; use Get or Download later',
+			},
+		],
+		default: 'waitForImage',
+	},
+	{
+		displayName: 'RunBlob Trigger URL',
+		name: 'triggerUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://n8n.example.com/webhook/…/webhook',
+		description:
+			"The Production URL shown in the RunBlob Trigger node of the workflow that should continue. It is signed with the credential's Callback Secret when one is set.",
+		displayOptions: { show: { completion: ['notifyTrigger'] } },
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/runblob-callback',
+		description: 'An HTTPS URL RunBlob will POST the result to',
+		displayOptions: { show: { completion: ['customCallbackUrl'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'waitOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { completion: ['waitForImage'] } },
+		options: [
+			{
+				displayName: 'Download Image',
+				name: 'downloadImage',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to download each finished image into a binary field',
+			},
+			{
+				displayName: 'Limit Wait Time',
+				name: 'limitWaitTime',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to stop waiting after a while. Without a limit a lost callback would leave the run waiting forever.',
+			},
+			{
+				displayName: 'Max Wait (Minutes)',
+				name: 'maxWaitMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description:
+					'How long to wait before giving up. Without this option: the model family\'s default (10 min for Nano Banana, 15 for ChatGPT Images, 20 for Kling photo). When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.',
+			},
+			{
+				displayName: 'On Failed Generation',
+				name: 'onFailure',
+				type: 'options',
+				options: [
+					{
+						name: 'Continue With Failed Items',
+						value: 'continue',
+						description:
+							'Failed generations become items with status "failed" and their error_message',
+					},
+					{
+						name: 'Stop Before the Next Node',
+						value: 'stop',
+						description:
+							"If any generation failed, output nothing so the following nodes do not run (n8n's log names the failed generations)",
+					},
+				],
+				default: 'continue',
+			},
+			{
+				...binaryPropertyNameProperty,
+				displayName: 'Put Image in Field',
+				hint: 'The name of the output binary field for the image',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['generate'] } },
+	properties,
+);

@@ -1,0 +1,63 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { imageModelProperty } from '../../../shared/families';
+import * as video from '../video';
+import * as download from './download.operation';
+import { forImage } from './forImage';
+import * as generateDescription from './generate.description';
+
+/**
+ * Resource Image: Nano Banana, ChatGPT Images, Kling O1/O3 Photo. Generate, Get and Get Many are the generic
+ * operations of resource Video (they read the family declarations); Download names files by image type.
+ */
+
+export const operations = {
+	generate: video.generate.execute,
+	get: video.get.execute,
+	getMany: video.getMany.execute,
+	download: download.execute,
+};
+
+const forImageResource = { show: { resource: ['image'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: forImageResource,
+		options: [
+			{
+				name: 'Download',
+				value: 'download',
+				action: 'Download an image',
+				description: 'Download a finished image into a binary field',
+			},
+			{
+				name: 'Generate',
+				value: 'generate',
+				action: 'Generate an image',
+				description: 'Create an image from text or reference images with the chosen model',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an image generation',
+				description: 'Read the status of a generation',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many image generations',
+				description: 'List your generations, newest first (Nano Banana)',
+			},
+		],
+		default: 'generate',
+	},
+	{ ...imageModelProperty, displayOptions: forImageResource },
+	...generateDescription.description,
+	...forImage(video.get.description),
+	...forImage(video.getMany.description),
+	...download.description,
+];
