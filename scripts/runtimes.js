@@ -24,7 +24,7 @@ const RUNTIMES = {
 /** What a person should expect, printed before an install starts and repeated in the README. */
 const EXPECTED = {
 	node: { minutes: 0.5, gb: 0.2 },
-	n8n: { minutes: 4, gb: 2.6 },
+	n8n: { minutes: 4, gb: 2.9 },
 };
 
 const MARKER = '.runblob-installed';
