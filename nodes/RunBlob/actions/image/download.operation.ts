@@ -1,17 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty } from '../../../shared/descriptions';
-import { readGeneration } from '../../../shared/families/api';
 import { normalise } from '../../../shared/families/normalise';
 import { downloadIntoBinary, getSettings } from '../../../shared/transport';
-import { cleanGenerationId, generationIdProperty, runPerItem } from '../video/common';
-import { modelFor } from '../video/model';
+import { generationIdProperty, runPerItem } from '../video/common';
+import { fileNameFromUrl, resolveDownloadSource } from '../video/downloadSource';
 
 /** Download on resource Image: the finished image into a binary field, named with the extension of its type. */
 
@@ -64,44 +58,13 @@ export async function execute(
 ): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
 	return await runPerItem(this, items, async (i, current) => {
-		const source = this.getNodeParameter('source', i) as string;
-		let url: string;
-		let json: IDataObject = {};
-		if (source === 'url') {
-			url = String(this.getNodeParameter('imageUrl', i)).trim();
-			if (!/^https?:\/\/\S+$/i.test(url)) {
-				throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, {
-					itemIndex: i,
-				});
-			}
-		} else {
-			const { family } = modelFor(this, i);
-			const generationId = cleanGenerationId(
-				this,
-				this.getNodeParameter('generationId', i),
-				i,
-				family,
-			);
-			current.generationId = generationId;
-			const status = await readGeneration(this, baseUrl, family, generationId, i);
-			json = normalise(family, status);
-			if (status.status !== 'completed' || typeof json.image_url !== 'string') {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Generation ${generationId} has no image yet (status: ${String(status.status)})`,
-					{
-						itemIndex: i,
-						description:
-							status.status === 'failed'
-								? `RunBlob says: ${String(family.read.errorMessage(status) ?? 'failed')}`
-								: 'Try again when it is completed, or use Generate with "Wait for Image".',
-					},
-				);
-			}
-			url = json.image_url;
-		}
+		const { url, json } = await resolveDownloadSource(this, baseUrl, i, current, {
+			kind: 'image',
+			urlParameter: 'imageUrl',
+			toJson: normalise,
+		});
 		const given = String(this.getNodeParameter('fileName', i, '')).trim();
-		const baseName = (given || current.generationId || baseNameFromUrl(url)).replace(
+		const baseName = (given || current.generationId || fileNameFromUrl(url, 'image')).replace(
 			/\.(png|jpe?g|webp|gif)$/i,
 			'',
 		);
@@ -120,13 +83,4 @@ export async function execute(
 			},
 		];
 	});
-}
-
-function baseNameFromUrl(url: string): string {
-	try {
-		const last = new URL(url).pathname.split('/').filter(Boolean).pop();
-		return last ? decodeURIComponent(last) : 'image';
-	} catch {
-		return 'image';
-	}
 }

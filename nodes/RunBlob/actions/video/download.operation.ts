@@ -1,17 +1,12 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty } from '../../../shared/descriptions';
-import { readGeneration } from '../../../shared/families/api';
 import { downloadIntoBinary, getSettings } from '../../../shared/transport';
-import { cleanGenerationId, generationIdProperty, runPerItem } from './common';
+import { generationIdProperty, runPerItem } from './common';
+import { fileNameFromUrl, resolveDownloadSource } from './downloadSource';
 import { outputOf } from './get.operation';
-import { isVersion1, modelFor } from './model';
+import { isVersion1 } from './model';
 
 const properties: INodeProperties[] = [
 	{
@@ -57,45 +52,14 @@ export async function execute(
 	const { baseUrl } = await getSettings(this);
 	const v1 = isVersion1(this);
 	return await runPerItem(this, items, async (i, current) => {
-		const source = this.getNodeParameter('source', i) as string;
-		let url: string;
-		let json: IDataObject = {};
-		if (source === 'url') {
-			url = String(this.getNodeParameter('videoUrl', i)).trim();
-			if (!/^https?:\/\/\S+$/i.test(url)) {
-				throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, {
-					itemIndex: i,
-				});
-			}
-		} else {
-			const { family } = modelFor(this, i);
-			const generationId = cleanGenerationId(
-				this,
-				this.getNodeParameter('generationId', i),
-				i,
-				family,
-			);
-			current.generationId = generationId;
-			const status = await readGeneration(this, baseUrl, family, generationId, i);
-			json = outputOf(family, status, v1);
-			if (status.status !== 'completed' || typeof json.video_url !== 'string') {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Generation ${generationId} has no video yet (status: ${String(status.status)})`,
-					{
-						itemIndex: i,
-						description:
-							status.status === 'failed'
-								? `RunBlob says: ${String(family.read.errorMessage(status) ?? 'failed')}`
-								: 'Try again when it is completed, or use Generate with "Wait for Video".',
-					},
-				);
-			}
-			url = json.video_url;
-		}
+		const { url, json } = await resolveDownloadSource(this, baseUrl, i, current, {
+			kind: 'video',
+			urlParameter: 'videoUrl',
+			toJson: (family, status) => outputOf(family, status, v1),
+		});
 		const fileName =
 			(this.getNodeParameter('fileName', i, '') as string) ||
-			(current.generationId ? `${current.generationId}.mp4` : fileNameFromUrl(url));
+			(current.generationId ? `${current.generationId}.mp4` : fileNameFromUrl(url, 'video.mp4'));
 		const property = this.getNodeParameter('binaryPropertyName', i) as string;
 		const binary = await downloadIntoBinary(this, baseUrl, url, fileName, {
 			generationId: current.generationId,
@@ -110,13 +74,4 @@ export async function execute(
 			},
 		];
 	});
-}
-
-function fileNameFromUrl(url: string): string {
-	try {
-		const last = new URL(url).pathname.split('/').filter(Boolean).pop();
-		return last ? decodeURIComponent(last) : 'video.mp4';
-	} catch {
-		return 'video.mp4';
-	}
 }
