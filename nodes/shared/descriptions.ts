@@ -36,3 +36,28 @@ export const publicHttpsNotice: INodeProperties = {
 	type: 'notice',
 	default: '',
 };
+
+/** Where the result goes for the "Notify a RunBlob Trigger" and "Custom Callback URL" completions (both resources). */
+export const callbackUrlProperties: INodeProperties[] = [
+	{
+		displayName: 'RunBlob Trigger URL',
+		name: 'triggerUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://n8n.example.com/webhook/…/webhook',
+		description:
+			"The Production URL shown in the RunBlob Trigger node of the workflow that should continue. It is signed with the credential's Callback Secret when one is set.",
+		displayOptions: { show: { completion: ['notifyTrigger'] } },
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/runblob-callback',
+		description: 'An HTTPS URL RunBlob will POST the result to',
+		displayOptions: { show: { completion: ['customCallbackUrl'] } },
+	},
+];

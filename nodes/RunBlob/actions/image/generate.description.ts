@@ -1,7 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, publicHttpsNotice } from '../../../shared/descriptions';
+import {
+	binaryPropertyNameProperty,
+	callbackUrlProperties,
+	publicHttpsNotice,
+} from '../../../shared/descriptions';
 import { imageFamilyProperties } from '../../../shared/families';
 
 /**
@@ -69,27 +73,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'waitForImage',
 	},
-	{
-		displayName: 'RunBlob Trigger URL',
-		name: 'triggerUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://n8n.example.com/webhook/…/webhook',
-		description:
-			"The Production URL shown in the RunBlob Trigger node of the workflow that should continue. It is signed with the credential's Callback Secret when one is set.",
-		displayOptions: { show: { completion: ['notifyTrigger'] } },
-	},
-	{
-		displayName: 'Callback URL',
-		name: 'callbackUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/runblob-callback',
-		description: 'An HTTPS URL RunBlob will POST the result to',
-		displayOptions: { show: { completion: ['customCallbackUrl'] } },
-	},
+	...callbackUrlProperties,
 	{
 		displayName: 'Options',
 		name: 'waitOptions',

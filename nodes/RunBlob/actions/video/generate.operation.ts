@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
 import { signCallbackUrl } from '../../../shared/callbackContract';
-import { publicHttpsNotice } from '../../../shared/descriptions';
+import { callbackUrlProperties, publicHttpsNotice } from '../../../shared/descriptions';
 import type { Family } from '../../../shared/families';
 import { familyProperties } from '../../../shared/families';
 import { normalise } from '../../../shared/families/normalise';
@@ -97,27 +97,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'waitForVideo',
 	},
-	{
-		displayName: 'RunBlob Trigger URL',
-		name: 'triggerUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://n8n.example.com/webhook/…/webhook',
-		description:
-			"The Production URL shown in the RunBlob Trigger node of the workflow that should continue. It is signed with the credential's Callback Secret when one is set.",
-		displayOptions: { show: { completion: ['notifyTrigger'] } },
-	},
-	{
-		displayName: 'Callback URL',
-		name: 'callbackUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/runblob-callback',
-		description: 'An HTTPS URL RunBlob will POST the result to',
-		displayOptions: { show: { completion: ['customCallbackUrl'] } },
-	},
+	...callbackUrlProperties,
 	{
 		displayName: 'Parallel Submissions',
 		name: 'submissionConcurrency',
@@ -153,10 +133,9 @@ export async function execute(
 		);
 	}
 	// Wait mode: one resume URL for the whole execution, checked before anything is paid for.
-	const waitCallbackUrl =
-		isWaiting(completion)
-			? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))
-			: undefined;
+	const waitCallbackUrl = isWaiting(completion)
+		? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))
+		: undefined;
 
 	const created: Array<{ item: number; id: string }> = [];
 	const concurrency = Number(
