@@ -226,8 +226,13 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			Math.min(...sim.deliveries.filter((d: any) => d.generation_id === id).map((d: any) => d.startedAt)),
 		);
 		expect([...firstDelivery].sort((a, b) => b - a)).toEqual(firstDelivery);
+		// Every generation called back, and the copies RunBlob sends after an acknowledged delivery arrived too. (How
+		// many copies depends on timing: the first callback may already find every render finished and resume the run,
+		// after which n8n answers 409 and RunBlob sends no copies of that delivery, only retries.)
+		await sim.waitFor(() => sim.deliveries.filter((d: any) => ids.includes(d.generation_id) && d.duplicate).length >= 2, 30_000);
 		const callbacks = cluster.balancer.requests.filter((r: any) => r.path.startsWith(`/webhook-waiting/${executionId}/`));
-		expect(callbacks.length).toBeGreaterThanOrEqual(15);
+		expect(new Set(sim.deliveries.filter((d: any) => ids.includes(d.generation_id)).map((d: any) => d.generation_id))).toEqual(new Set(ids));
+		expect(callbacks.length).toBeGreaterThanOrEqual(7);
 		expect(new Set(callbacks.map((r: any) => r.backend))).toEqual(new Set([0]));
 		// The worker ran it twice — up to the wait, then the one resume — and finished it.
 		const worker = cluster.workers[0].logs();
