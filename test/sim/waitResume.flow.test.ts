@@ -196,7 +196,7 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 		for (const other of copies.filter((c) => c !== resumed[0])) {
 			expect(other.response).toMatchObject({
 				statusCode: 200,
-				body: { received: true, resumed: false, message: 'Another delivery of this callback is already resuming the run' },
+				body: { received: true, resumed: false, message: 'Another callback delivery is already resuming the run with every result' },
 			});
 			expect(other.result).toEqual({ noWebhookResponse: true });
 		}

@@ -119,8 +119,11 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		if (known.has(id)) continue;
 		let status: IDataObject;
 		try {
-			status = await sharedRead(runKey, id, async () =>
-				await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline),
+			status = await sharedRead(
+				runKey,
+				id,
+				async () =>
+					await readGenerationWithin(this, settings.baseUrl, familyOf(item), id, deadline),
 			);
 		} catch (error) {
 			return respond(
@@ -153,7 +156,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			body: {
 				received: true,
 				resumed: false,
-				message: 'Another delivery of this callback is already resuming the run',
+				message: 'Another callback delivery is already resuming the run with every result',
 			},
 		});
 	}
