@@ -118,7 +118,13 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 		sim = await createSimulator({
 			port: 0,
 			videoSize: VIDEO_SIZE,
-			callbacks: { allowHttp: 'loopback', timeScale: TIME_SCALE },
+			// RunBlob's retry schedule scaled by TIME_SCALE, with its real 30 s per-delivery timeout: scaled too (3 s), a
+			// resume on a loaded webhook processor outlasts it, and RunBlob would then retry instead of acknowledging.
+			callbacks: {
+				allowHttp: 'loopback',
+				retryDelaysMs: [30_000, 60_000, 120_000, 240_000, 480_000].map((ms) => ms * TIME_SCALE),
+				timeoutMs: 30_000,
+			},
 			// "dup" callbacks arrive three times; "slow" ones render for ten minutes (finished by the test).
 			callbackFaults: (record: { prompt: string }) => (/dup/.test(record.prompt) ? { duplicate: 2 } : {}),
 			// "#n" renders finish in reverse order of n.
