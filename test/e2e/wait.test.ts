@@ -166,8 +166,10 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		const ids = items.map((item: any) => item.json.generation_id);
 		const firstDelivery = ids.map((id: string) => Math.min(...sim.deliveries.filter((d: any) => d.generation_id === id).map((d: any) => d.startedAt)));
 		expect([...firstDelivery].sort((a, b) => b - a)).toEqual(firstDelivery);
-		// Early callbacks were acknowledged, so RunBlob's duplicates of them arrived too (later ones get n8n's 409).
-		expect(sim.deliveries.filter((d: any) => ids.includes(d.generation_id) && d.duplicate).length).toBeGreaterThanOrEqual(4);
+		// Acknowledged callbacks were duplicated by RunBlob too. How many depends on timing: the first callback may already
+		// find every render finished and resume the run, and n8n answers 409 to the rest (RunBlob then retries rather
+		// than duplicating); the acknowledged delivery's two copies always follow.
+		await sim.waitFor(() => sim.deliveries.filter((d: any) => ids.includes(d.generation_id) && d.duplicate).length >= 2, 30_000);
 		// Exactly one resume: the run data holds one RunBlob run and one Done run.
 		expect(execution.data.resultData.runData.RunBlob).toHaveLength(1);
 		expect(execution.data.resultData.runData.Done).toHaveLength(1);
