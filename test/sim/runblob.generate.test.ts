@@ -253,7 +253,8 @@ describe('Generate – start from an image', () => {
 
 		await runNode(sim, generateParams({ imageSource: 'binary' }), { inputItems });
 
-		expect(bodies.map((b) => b.body.image_base64)).toEqual([jpeg.toString('base64'), png.toString('base64')]);
+		// Items are submitted in parallel, so RunBlob may receive them in either order: each image exactly once.
+		expect(bodies.map((b) => b.body.image_base64).sort()).toEqual([jpeg.toString('base64'), png.toString('base64')].sort());
 	});
 
 	it('accepts an image of exactly 10 MiB from n8n\'s binary store (RunBlob\'s limit is inclusive)', async () => {
