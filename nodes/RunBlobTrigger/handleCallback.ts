@@ -17,7 +17,7 @@ import {
 import { familyById } from '../shared/families';
 import { normalise } from '../shared/families/normalise';
 import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
-import { refreshWebhookSettings, webhookSettings } from '../shared/settingsCache';
+import { checkWithSettings } from '../shared/settingsCache';
 import { attachDownload } from '../shared/transport';
 import { claim, markStarted, startedKeys } from './dedupe';
 import { recordDelivered, wasDelivered } from './deliveredStore';
@@ -51,17 +51,11 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const signed = { path: req.path || req.url, query: req.query as Record<string, unknown> };
 	const verify = (secret: string) =>
 		secret ? verifyCallbackSignature(signed, secret, Date.now()) : undefined;
-	const current = await webhookSettings(this);
-	let settings = current.settings;
-	let check = verify(settings.callbackSecret);
-	if (current.cached && check && !check.valid) {
-		// Perhaps the secret changed since it was cached: read the credential again (rate-limited) and re-check.
-		const fresh = await refreshWebhookSettings(this);
-		if (fresh) {
-			settings = fresh;
-			check = verify(settings.callbackSecret);
-		}
-	}
+	const { settings, outcome: check } = await checkWithSettings(
+		this,
+		(current) => verify(current.callbackSecret),
+		(outcome) => outcome !== undefined && !outcome.valid,
+	);
 	if (check && !check.valid) {
 		return respond(this, {
 			status: 401,

@@ -33,7 +33,11 @@ function credentialKey(ctx: IWebhookFunctions): string {
 	return ref?.id ? `${ref.id}` : '';
 }
 
-async function fetchInto(ctx: IWebhookFunctions, key: string, now: number): Promise<RunBlobSettings> {
+async function fetchInto(
+	ctx: IWebhookFunctions,
+	key: string,
+	now: number,
+): Promise<RunBlobSettings> {
 	const settings = await getSettings(ctx);
 	if (key) {
 		cache.delete(key);
@@ -50,7 +54,8 @@ export async function webhookSettings(
 ): Promise<{ settings: RunBlobSettings; cached: boolean }> {
 	const key = credentialKey(ctx);
 	const entry = key ? cache.get(key) : undefined;
-	if (entry && now - entry.fetchedAt < SETTINGS_TTL_MS) return { settings: entry.settings, cached: true };
+	if (entry && now - entry.fetchedAt < SETTINGS_TTL_MS)
+		return { settings: entry.settings, cached: true };
 	return { settings: await fetchInto(ctx, key, now), cached: false };
 }
 
@@ -66,6 +71,25 @@ export async function refreshWebhookSettings(
 	const entry = key ? cache.get(key) : undefined;
 	if (entry && now - entry.fetchedAt < REFRESH_MIN_INTERVAL_MS) return undefined;
 	return await fetchInto(ctx, key, now);
+}
+
+/**
+ * The settings a webhook request is checked with, and the check's outcome. The settings come from the cache; when the
+ * cached material rejects the request, the credential is read again (rate-limited, see above) and the request
+ * re-checked, so a changed secret or API key takes effect at once.
+ */
+export async function checkWithSettings<T>(
+	ctx: IWebhookFunctions,
+	check: (settings: RunBlobSettings) => T,
+	rejects: (outcome: T) => boolean,
+): Promise<{ settings: RunBlobSettings; outcome: T }> {
+	const current = await webhookSettings(ctx);
+	const outcome = check(current.settings);
+	if (!current.cached || !rejects(outcome)) return { settings: current.settings, outcome };
+	const fresh = await refreshWebhookSettings(ctx);
+	return fresh
+		? { settings: fresh, outcome: check(fresh) }
+		: { settings: current.settings, outcome };
 }
 
 /** Forgets every cached credential (tests; a restart does the same). */

@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
 import { forgetAll } from '../../nodes/RunBlobTrigger/dedupe';
+import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { runWebhook } from '../helpers/n8n';
 import { createSimulator, imageBytes } from '../simulator';
 import {
@@ -44,6 +45,8 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => forgetAll());
+// Each run builds its own credential under the same id: forget the per-process copy (settingsCache.ts).
+beforeEach(() => forgetWebhookSettings());
 
 function callbackOf(id: string): Payload {
 	const payload = sim.get(id)?.callback_payload as Payload | undefined;

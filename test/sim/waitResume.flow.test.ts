@@ -12,6 +12,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { forgetAllReported } from '../../nodes/RunBlob/actions/video/wait/reportedFinals';
 import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
+import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
@@ -48,6 +49,8 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => sim.faultQueue.clear());
+// Each run builds its own credential under the same id: forget the per-process copy (settingsCache.ts).
+beforeEach(() => forgetWebhookSettings());
 
 /** RunBlob's callback for a generation the simulator finished: its exact §1.4 payload. */
 function callbackOf(id: string): Payload {

@@ -9,7 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { signCallbackUrl } from '../../nodes/shared/callbackContract';
-import { runWebhook } from '../helpers/n8n';
+import { REFRESH_MIN_INTERVAL_MS, forgetWebhookSettings } from '../../nodes/shared/settingsCache';
+import { TestCredentialsHelper, runWebhook } from '../helpers/n8n';
 import type { WebhookRequestInit } from '../helpers/n8n';
 import { createSimulator } from '../simulator';
 import {
@@ -38,6 +39,8 @@ beforeAll(async () => {
 afterAll(async () => {
 	await sim.close();
 });
+// Each run builds its own credential under the same id: forget the per-process copy (settingsCache.ts).
+beforeEach(() => forgetWebhookSettings());
 
 const callbackOf = (id: string) => sim.get(id)!.callback_payload as Payload;
 const apiRequests = () => sim.requests.length;
@@ -228,5 +231,54 @@ describe('resume URL signing key', () => {
 		const { result } = await send(waiting, jsonRequest(callbackOf(id), { path: prefixed }));
 		expect(result.workflowData![0][0].json.generation_id).toBe(id);
 		expect(url.href.startsWith(`${LOCAL_N8N}webhook-waiting/${waiting.run.executionId}/`)).toBe(true);
+	});
+});
+
+describe('cost per callback: the resume reads the credential once per process', () => {
+	it('early callbacks and forged ones read no credential; a URL signed after a secret change works at once', async () => {
+		const reads = jest.spyOn(TestCredentialsHelper.prototype, 'getDecrypted');
+		try {
+			const waiting = await startWaitingRun(sim, ['c0', 'c1', 'c2'], { callbackSecret: 'first-secret' });
+			const [a, b, c] = waiting.ids as string[];
+			// Each request to RunBlob is authenticated by n8n, which reads the credential; nothing else should.
+			const readsBesidesRequests = () => reads.mock.calls.length - apiRequests();
+			const before = readsBesidesRequests();
+			sim.finish(a);
+			const early = await send(waiting, jsonRequest(callbackOf(a), { path: waiting.callbackPath }));
+			expect(early.response.body).toMatchObject({ received: true, resumed: false });
+			const afterFirst = readsBesidesRequests();
+			expect(afterFirst).toBe(before + 1);
+
+			const forgedPath = pathAndQuery(signCallbackUrl(waiting.callbackUrl.split('&rb_')[0]!, 'another-secret', Date.now()));
+			for (let i = 0; i < 3; i++) {
+				const forged = await send(waiting, jsonRequest(callbackOf(a), { path: forgedPath }));
+				expect(forged.response.statusCode).toBe(401);
+			}
+			sim.finish(b);
+			expect((await send(waiting, jsonRequest(callbackOf(b), { path: waiting.callbackPath }))).response.body).toMatchObject({ resumed: false });
+			expect(readsBesidesRequests()).toBe(afterFirst);
+
+			sim.finish(c);
+			const last = await send(waiting, jsonRequest(callbackOf(c), { path: waiting.callbackPath }));
+			expect(last.result.workflowData![0].map((item) => item.json.generation_id)).toEqual([a, b, c]);
+			expect(readsBesidesRequests()).toBe(afterFirst);
+
+			// The secret changes: a URL signed with the new one is refused by the cached key, so the credential is read
+			// again (once, rate-limited) and the callback accepted.
+			const later = Date.now() + REFRESH_MIN_INTERVAL_MS;
+			const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+			try {
+				const rotated = await startWaitingRun(sim, ['r0'], { callbackSecret: 'second-secret' });
+				const afterStart = readsBesidesRequests();
+				sim.finish(rotated.ids[0]!);
+				const accepted = await send(rotated, jsonRequest(callbackOf(rotated.ids[0]!), { path: rotated.callbackPath }));
+				expect(accepted.response.body).toEqual({ received: true, resumed: true });
+				expect(readsBesidesRequests()).toBe(afterStart + 1);
+			} finally {
+				clock.mockRestore();
+			}
+		} finally {
+			reads.mockRestore();
+		}
 	});
 });

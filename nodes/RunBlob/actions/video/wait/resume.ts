@@ -21,7 +21,8 @@ import type { Family } from '../../../../shared/families';
 import { familyById, sora } from '../../../../shared/families';
 import { readGenerationWithin } from '../../../../shared/families/api';
 import { normalise } from '../../../../shared/families/normalise';
-import { attachDownload, getSettings } from '../../../../shared/transport';
+import { checkWithSettings } from '../../../../shared/settingsCache';
+import { attachDownload } from '../../../../shared/transport';
 import { forgetRun, rememberFinal, reportedFinals } from './reportedFinals';
 import { claimResume } from './resumeClaims';
 import { sharedRead } from './sharedReads';
@@ -68,15 +69,20 @@ const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.gener
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const deadline = answerDeadline();
 	const req = this.getRequestObject();
-	const settings = await getSettings(this);
 	const requestPath = req.path || req.url;
 
 	// 1. Only URLs this node issued for this execution (the signature binds the execution id, and the family if any).
-	const signature = verifyCallbackSignature(
-		{ path: requestPath, query: req.query as Record<string, unknown> },
-		settings.resumeSigningKey,
-		Date.now(),
-		null,
+	// The key comes from this process's cache (settingsCache.ts): reading the credential costs n8n 2.41 an isolate.
+	const { settings, outcome: signature } = await checkWithSettings(
+		this,
+		(current) =>
+			verifyCallbackSignature(
+				{ path: requestPath, query: req.query as Record<string, unknown> },
+				current.resumeSigningKey,
+				Date.now(),
+				null,
+			),
+		(outcome) => !outcome.valid,
 	);
 	if (!signature.valid) {
 		return respond(this, {
