@@ -133,9 +133,9 @@ async function verifyStored(n8n, variant, size) {
 	return stored;
 }
 
-async function measureOnce(ctx, variant, gens) {
+async function measureOnce(ctx, variant, gens, restart) {
 	const { n8n, log } = ctx;
-	await n8n.restart();
+	if (restart) await n8n.restart();
 	const pid = n8n.pid();
 	// Warm-up in the fresh process: loads the node's code paths and n8n's binary-data service with a 1 MiB file.
 	await variant.download(ctx, gens.warmup);
@@ -171,9 +171,9 @@ async function measureOnce(ctx, variant, gens) {
 
 /**
  * @param {{ n8n: any, sim: any, log: (s: string) => void }} ctx
- * @param {{ size: number, reps: number }} opts
+ * @param {{ size: number, reps: number, restart: boolean }} opts (quick mode: no restarts, the warm-up still runs)
  */
-async function run(ctx, { size, reps }) {
+async function run(ctx, { size, reps, restart }) {
 	const { sim, log } = ctx;
 	const warmupSize = 1 * MiB;
 	sim.configure({ videoSize: (record) => (/warm-up/.test(record.prompt) ? warmupSize : size) });
@@ -183,7 +183,7 @@ async function run(ctx, { size, reps }) {
 		prompts.push(`bench download warm-up ${r}`, `bench download measured ${r}`);
 	const generated = await completedGenerations(sim, prompts);
 	log(
-		`download: ${mib(size)} per run from the simulator CDN, ${reps} repetition(s), every run in a restarted n8n`,
+		`download: ${mib(size)} per run from the simulator CDN, ${reps} repetition(s), ${restart ? 'every run in a restarted n8n' : 'all in one n8n (quick mode)'}`,
 	);
 
 	const runs = Object.fromEntries(VARIANTS.map((v) => [v.key, []]));
@@ -191,7 +191,7 @@ async function run(ctx, { size, reps }) {
 		const gens = { warmup: generated[2 * r], big: generated[2 * r + 1] };
 		// Rotate the order so no variant always runs first.
 		const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
-		for (const variant of order) runs[variant.key].push(await measureOnce(ctx, variant, gens));
+		for (const variant of order) runs[variant.key].push(await measureOnce(ctx, variant, gens, restart));
 	}
 	for (const note of notes) log(`  ${note}`);
 	// The largest growth of each variant is the one that counts for a memory bound.

@@ -52,9 +52,9 @@ const WF = {
 
 /**
  * @param {{ n8n: any, sim: any, log: (s: string) => void }} ctx
- * @param {{ n: number, warmup: number }} opts
+ * @param {{ n: number, warmup: number, quietMs?: number }} opts (quietMs: how long each quiet-RSS reading lasts)
  */
-async function run(ctx, { n, warmup }) {
+async function run(ctx, { n, warmup, quietMs = 2000 }) {
 	const { log } = ctx;
 	const { sim, n8n } = ctx;
 	sim.reset();
@@ -118,19 +118,19 @@ async function run(ctx, { n, warmup }) {
 		for (let i = 0; i < warmup; i++) {
 			for (const v of ['base', 'ours']) await resume(await park(v));
 		}
-		await sleep(1000);
+		await sleep(quietMs / 2);
 
 		const parked = { ours: [], base: [] };
 		const growth = { ours: [], base: [] };
-		let rss = await quietRss(pid, 2000);
+		let rss = await quietRss(pid, quietMs);
 		const rss0 = rss;
 		const half = Math.ceil(n / 2);
 		for (const variant of ['base', 'ours', 'ours', 'base']) {
 			// One at a time: startRun tells runs apart by "the execution that was not there before".
 			const batch = await pool(Array.from({ length: half }), 1, () => park(variant));
 			parked[variant].push(...batch);
-			await sleep(1000);
-			const now = await quietRss(pid, 2000);
+			await sleep(quietMs / 2);
+			const now = await quietRss(pid, quietMs);
 			growth[variant].push(now - rss);
 			log(`  parked ${half} × ${variant === 'ours' ? 'Wait for Video' : 'Wait node     '}: RSS ${mib(rss)} → ${mib(now)} (${mib(now - rss)})`);
 			rss = now;

@@ -29,6 +29,7 @@ const { Timers, formatUnits, toUnits, keyTag, pushBounded, sendJson, readBody, i
  * @property {number} [fault] id of the injected fault that shaped this answer
  * @property {string} [family] the family whose endpoint was called
  * @property {boolean} [hung] never answered (injected `hang` fault); logged as soon as it hangs
+ * @property {string} [createdId] the generation a successful create answered with (tells concurrent runs' creates apart)
  * @property {number} startedAt
  * @property {number|null} finishedAt
  */
@@ -464,6 +465,11 @@ class Simulator extends EventEmitter {
 
 		const reply = await this.dispatchApi(req, method, path, url);
 		if (this.closed) return;
+		if (method === 'POST' && reply.status < 300 && reply.body && typeof reply.body === 'object') {
+			const body = /** @type {Record<string, unknown>} */ (reply.body);
+			const created = body.generation_id ?? body.task_uuid ?? body.id;
+			if (typeof created === 'string') entry.createdId = created;
+		}
 
 		if (fault && fault.hang) return this.hang(req, entry);
 		if (fault && phase === 'after') {
