@@ -15,7 +15,11 @@ export class RunBlobTrigger implements INodeType {
 		name: 'runBlobTrigger',
 		icon: { light: 'file:../../icons/runblob.svg', dark: 'file:../../icons/runblob.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves exactly as 1. n8n treats any webhook node of version 1 as its old Webhook node and evaluates
+		// that node's "binaryData" option as an expression on every request; on n8n 2.x that builds an expression
+		// isolate per callback (when isolates are acquired lazily). Version 2 skips it; saved version-1 triggers still run.
+		version: [1, 2],
+		defaultVersion: 2,
 		// "On Completed, Failed": the event names as picked, not their lower-case values.
 		subtitle:
 			'={{"On " + $parameter["events"].join(", ").replace("completed", "Completed").replace("failed", "Failed")}}',

@@ -65,12 +65,12 @@ function runBlobNode(name, parameters, extra = {}) {
 }
 
 /** @returns {Node} */
-function triggerNode(/** @type {string} */ name, /** @type {string} */ seed, parameters = {}) {
+function triggerNode(/** @type {string} */ name, /** @type {string} */ seed, parameters = {}, typeVersion = 2) {
 	return {
 		id: uuidFrom(`trigger:${seed}`),
 		name,
 		type: 'n8n-nodes-runblob.runBlobTrigger',
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		webhookId: uuidFrom(`trigger-webhook:${seed}`),
 		parameters: { events: ['completed', 'failed'], options: {}, ...parameters },
