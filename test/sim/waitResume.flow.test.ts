@@ -138,12 +138,13 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 		const finish = (i: number) =>
 			sim.finish(ids[i], failures[i] ? { status: 'failed', error_message: failures[i] } : { status: 'completed' });
 
-		// Unknown siblings are read newest first; the ones that reported themselves are not read again.
+		// Unknown siblings are read from both ends of the batch (4, 0, 3, 1, 2); the ones that reported themselves are not
+		// read again.
 		const early: Array<{ deliver: number; waitingFor: number; finishFirst?: boolean }> = [
 			{ deliver: 3, waitingFor: 4, finishFirst: true },
 			{ deliver: 0, waitingFor: 4, finishFirst: true },
 			{ deliver: 3, waitingFor: 4 }, // RunBlob duplicate
-			{ deliver: 4, waitingFor: 2, finishFirst: true },
+			{ deliver: 4, waitingFor: 1, finishFirst: true }, // 0 and 3 reported themselves: 1 is next
 			{ deliver: 1, waitingFor: 2, finishFirst: true },
 			{ deliver: 0, waitingFor: 2 }, // another duplicate
 		];
@@ -270,6 +271,41 @@ describe('API economy: RunBlob is asked only about generations this process has 
 		const { ids, answers, reads } = await run([7, 6, 5, 4, 3, 2, 1, 0]);
 		expect(reads).toHaveLength(N - 1);
 		expect(answers[N - 1].result.workflowData).toEqual([ids.map((id, i) => expectedItem(id, i))]);
+	});
+
+	it('in reverse order with callbacks queued behind a slow n8n: the oldest unknown is read next, not the whole batch', async () => {
+		const waiting = await startWaitingRun(sim, Array.from({ length: N }, (_, i) => `queued ${i}`));
+		const ids = waiting.ids as string[];
+		// 7, 6 and 5 have finished; 7's callback is handled first, the others wait in n8n's queue.
+		for (const i of [7, 6, 5]) sim.finish(ids[i]);
+		const getsBefore = statusGets().length;
+		const first = await deliver(waiting, callbackOf(ids[7]));
+		expect(first.response.body).toMatchObject({ resumed: false, waiting_for: ids[0] });
+		expect(statusGets().slice(getsBefore).map((r) => r.path)).toEqual([`/v1/sora/generations/${ids[0]}/`]);
+	});
+
+	it('callbacks handled at the same time share what they find, and stop reading once the run is resuming', async () => {
+		const waiting = await startWaitingRun(sim, Array.from({ length: N }, (_, i) => `together ${i}`));
+		const ids = waiting.ids as string[];
+		for (const id of ids) sim.finish(id);
+		// Slow status reads, so the callbacks' checks overlap as they do in a busy n8n.
+		sim.injectFaults({ delayMs: 150, phase: 'after', count: 10_000, method: 'GET', path: '/v1/sora/generations/' });
+		const getsBefore = statusGets().length;
+		// Arriving one after another while the earlier ones are still checking (in reverse: the worst case for reads).
+		const answers = await Promise.all(
+			[...ids].reverse().map(async (id, k) => {
+				await new Promise((resolve) => setTimeout(resolve, k * 40));
+				return await deliver(waiting, callbackOf(id));
+			}),
+		);
+		const resumed = answers.filter((a) => a.result.workflowData);
+		expect(resumed).toHaveLength(1);
+		expect(resumed[0].result.workflowData).toEqual([ids.map((id, i) => expectedItem(id, i))]);
+		for (const other of answers.filter((a) => !a.result.workflowData))
+			expect(other.response.body).toMatchObject({ received: true, resumed: false });
+		// Each callback knows its own generation; at most every other generation is read once (a read of a copy that
+		// kept its own map, as before, costs up to N × (N − 1)).
+		expect(statusGets().length - getsBefore).toBeLessThanOrEqual(N);
 	});
 
 	it('a lost callback is read once, then remembered', async () => {

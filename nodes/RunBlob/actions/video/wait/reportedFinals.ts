@@ -35,7 +35,8 @@ export function rememberFinal(
 	now = Date.now(),
 ): void {
 	let memory = runs.get(runKey);
-	if (memory) runs.delete(runKey); // re-inserted below: Map order is least recently used first
+	if (memory)
+		runs.delete(runKey); // re-inserted below: Map order is least recently used first
 	else memory = { expires: 0, finals: new Map() };
 	if (!memory.finals.has(generationId)) total++;
 	memory.finals.set(generationId, record);
@@ -60,6 +61,16 @@ export function reportedFinals(
 		return new Map();
 	}
 	return new Map(memory.finals);
+}
+
+/** The remembered final status of one generation of a run, if any. */
+export function finalOf(
+	runKey: string,
+	generationId: string,
+	now = Date.now(),
+): Record<string, unknown> | undefined {
+	const memory = runs.get(runKey);
+	return memory && memory.expires > now ? memory.finals.get(generationId) : undefined;
 }
 
 /** Forgets a run once it has resumed. */

@@ -23,8 +23,8 @@ import { readGenerationWithin } from '../../../../shared/families/api';
 import { normalise } from '../../../../shared/families/normalise';
 import { checkWithSettings } from '../../../../shared/settingsCache';
 import { attachDownload } from '../../../../shared/transport';
-import { forgetRun, rememberFinal, reportedFinals } from './reportedFinals';
-import { claimResume } from './resumeClaims';
+import { finalOf, forgetRun, rememberFinal } from './reportedFinals';
+import { claimResume, isResumeClaimed } from './resumeClaims';
 import { sharedRead } from './sharedReads';
 import { waitSettingsAtResume } from './settings';
 
@@ -65,6 +65,16 @@ function looseId(body: unknown): string {
 }
 
 const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.generation_id);
+
+/** The items in the order their status is read: last, first, second-to-last, second, … */
+export function fromBothEnds<T>(items: T[]): T[] {
+	const order: T[] = [];
+	for (let low = 0, high = items.length - 1; low <= high; low++, high--) {
+		order.push(items[high]);
+		if (low < high) order.push(items[low]);
+	}
+	return order;
+}
 
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const deadline = answerDeadline();
@@ -112,17 +122,32 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		});
 	}
 
-	// 3. Is this the last one? Final statuses this process already heard of count as known (reportedFinals.ts); RunBlob
-	// is asked only about the others (callbacks may be lost, late or out of order), newest first — the one most likely
-	// still rendering, so a batch finishing in order costs one read per callback. Within the answer budget: a slow
-	// RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
+	// Callbacks that reach the node while the run is being resumed (n8n refuses them only once the run has moved on)
+	// have nothing left to find: answered without a status read. One claim per wait, not per execution: a run that
+	// waits twice (an image step, then a video step) has one resume URL but its second wait must be resumable too.
+	// The first generation id of a wait names that wait.
 	const runKey = callbackAudience(requestPath);
+	const waitKey = `${runKey}:${idOf(waited[0])}`;
+	if (isResumeClaimed(waitKey)) return respond(this, ALREADY_RESUMING);
+
+	// 3. Is this the last one? Final statuses this process already heard of count as known (reportedFinals.ts, read live:
+	// callbacks of one run are handled concurrently and share what each finds). RunBlob is asked only about the others
+	// (callbacks may be lost, late or out of order), from both ends of the batch: the newest unknown first (still
+	// rendering when renders finish in input order), then the oldest (still rendering when they finish in reverse), so
+	// one or two reads usually find a generation that is still rendering. Within the answer budget: a slow RunBlob gets
+	// a 503 in time, and RunBlob delivers this callback again later.
 	if (isTerminalStatus(payload.status)) rememberFinal(runKey, payload.generation_id, payload);
-	const known = reportedFinals(runKey) as Map<string, IDataObject>;
-	known.set(payload.generation_id, payload);
-	for (const item of [...waited].reverse()) {
+	const known = new Map<string, IDataObject>([[payload.generation_id, payload]]);
+	for (const item of fromBothEnds(waited)) {
 		const id = idOf(item);
 		if (known.has(id)) continue;
+		// The run may have been resumed by a concurrent callback meanwhile: nothing left to find.
+		if (isResumeClaimed(waitKey)) return respond(this, ALREADY_RESUMING);
+		const remembered = finalOf(runKey, id);
+		if (remembered) {
+			known.set(id, remembered as IDataObject);
+			continue;
+		}
 		let status: IDataObject;
 		try {
 			status = await sharedRead(
@@ -154,18 +179,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	// 4. All finished. Parallel copies of the final callback all get here; only one resumes the run, the others
 	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
-	// One claim per wait, not per execution: a run that waits twice (an image step, then a video step) has one resume
-	// URL but its second wait must be resumable too. The first generation id of a wait names that wait.
-	if (!claimResume(`${runKey}:${idOf(waited[0])}`)) {
-		return respond(this, {
-			status: 200,
-			body: {
-				received: true,
-				resumed: false,
-				message: 'Another callback delivery is already resuming the run with every result',
-			},
-		});
-	}
+	if (!claimResume(waitKey)) return respond(this, ALREADY_RESUMING);
 
 	forgetRun(runKey);
 
@@ -212,6 +226,15 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 	return { noWebhookResponse: true, workflowData: [output] };
 }
+
+const ALREADY_RESUMING = {
+	status: 200,
+	body: {
+		received: true,
+		resumed: false,
+		message: 'Another callback delivery is already resuming the run with every result',
+	},
+};
 
 /** Version 1 (Sora only) resumes with its original item shape. */
 function v1Output(item: INodeExecutionData, source: IDataObject): IDataObject {

@@ -26,6 +26,12 @@ export function claimResume(runKey: string, now = Date.now()): boolean {
 	return true;
 }
 
+/** Whether the resume of a waiting run is claimed (a callback already found every result and is resuming it). */
+export function isResumeClaimed(runKey: string, now = Date.now()): boolean {
+	const expires = claims.get(runKey);
+	return expires !== undefined && expires > now;
+}
+
 /** Forgets every claim, as a restart does. */
 export function forgetResumeClaims(): void {
 	claims.clear();
