@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { ImageFormat } from './inputs';
 import { checkImageUrls, formatList, readBinaryImages, splitList } from './inputs';
@@ -21,21 +21,40 @@ export interface ImageInputConfig {
 	dataUri: boolean;
 }
 
-export function imageInputProperties(config: ImageInputConfig, note = ''): INodeProperties[] {
+/** How the choice reads: image families edit or follow the images, video families animate them. */
+export interface ImageInputWording {
+	label?: string;
+	noneLabel?: string;
+	/** Completes "Up to N images (formats, size) …". */
+	purpose?: string;
+}
+
+function sourceOptions(noneLabel: string): INodePropertyOptions[] {
+	return [
+		{ name: noneLabel, value: 'none' },
+		{ name: 'Image URLs', value: 'url' },
+		{ name: 'Binary Images From Input', value: 'binary' },
+	];
+}
+
+export function imageInputProperties(
+	config: ImageInputConfig,
+	{
+		label = 'Reference Images',
+		noneLabel = 'None (Text to Image)',
+		purpose = 'to edit or follow',
+	}: ImageInputWording = {},
+): INodeProperties[] {
 	const p = config.prefix;
 	const mb = config.maxBytes / 1024 / 1024;
 	return [
 		{
-			displayName: 'Reference Images',
+			displayName: label,
 			name: `${p}ImageSource`,
 			type: 'options',
-			options: [
-				{ name: 'None (Text to Image)', value: 'none' },
-				{ name: 'Image URLs', value: 'url' },
-				{ name: 'Binary Images From Input', value: 'binary' },
-			],
+			options: sourceOptions(noneLabel),
 			default: 'none',
-			description: `Up to ${config.max} images (${formatList(config.formats)}, at most ${mb} MB each) to edit or follow${note}`,
+			description: `Up to ${config.max} images (${formatList(config.formats)}, at most ${mb} MB each) ${purpose}`,
 		},
 		{
 			displayName: 'Image URLs',

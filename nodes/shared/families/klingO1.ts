@@ -1,6 +1,5 @@
-import { TOKEN_ID } from './inputs';
 import type { OmniConfig } from './klingOmni';
-import { buildOmniBody, omniCallbackSchema, omniProperties, omniRead } from './klingOmni';
+import { omniFamilyParts } from './klingOmni';
 import type { Family } from './types';
 
 /** Kling O1 Video (omni): `/v1/kling/o1-video`. Reference §2.3. The endpoint is the model (no `model` field). */
@@ -33,16 +32,6 @@ export const klingO1: Family = {
 		create: '/v1/kling/o1-video/generate',
 		status: (id) => `/v1/kling/o1-video/generations/${id}`,
 	},
-	idField: 'generation_id',
-	idPattern: TOKEN_ID,
-	promptLimits: { min: 1, max: 2500 },
-	properties: omniProperties(config),
-	buildBody: async (input) => await buildOmniBody(config, input),
-	callbackSchema: omniCallbackSchema,
-	read: omniRead,
-	callbackRetrySeconds: [30, 30, 30, 30, 30],
+	...omniFamilyParts(config),
 	typicalRenderMinutes: [1, 10],
-	timeoutMinutes: 15,
-	// 15 min hard timeout + 2.5 min of callback retries, with headroom.
-	defaultWaitMinutes: 30,
 };

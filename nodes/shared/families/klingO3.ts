@@ -1,6 +1,5 @@
-import { TOKEN_ID } from './inputs';
 import type { OmniConfig } from './klingOmni';
-import { buildOmniBody, omniCallbackSchema, omniProperties, omniRead } from './klingOmni';
+import { omniFamilyParts } from './klingOmni';
 import type { Family } from './types';
 
 /** Kling O3 Video (3.0 omni): `/v1/kling/o3-video`. Reference §2.4. */
@@ -34,16 +33,6 @@ export const klingO3: Family = {
 		create: '/v1/kling/o3-video/generate',
 		status: (id) => `/v1/kling/o3-video/generations/${id}`,
 	},
-	idField: 'generation_id',
-	idPattern: TOKEN_ID,
-	promptLimits: { min: 1, max: 2500 },
-	properties: omniProperties(config),
-	buildBody: async (input) => await buildOmniBody(config, input),
-	callbackSchema: omniCallbackSchema,
-	read: omniRead,
-	callbackRetrySeconds: [30, 30, 30, 30, 30],
+	...omniFamilyParts(config),
 	typicalRenderMinutes: [2, 7],
-	timeoutMinutes: 15,
-	// 15 min hard timeout + 2.5 min of callback retries, with headroom.
-	defaultWaitMinutes: 30,
 };

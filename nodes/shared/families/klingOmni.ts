@@ -5,19 +5,18 @@ import type { ImageFormat } from './inputs';
 import {
 	MiB,
 	byStatus,
-	checkImageUrls,
 	forModels,
-	formatList,
 	mediaUrl,
 	oneOf,
 	promptSchema,
-	readBinaryImages,
-	splitList,
 	text,
+	TOKEN_ID,
 	tokenId,
 	validateBody,
 } from './inputs';
-import type { BuildContext } from './types';
+import type { ImageInputConfig } from './imageInputs';
+import { imageInputProperties, readImageInputs } from './imageInputs';
+import type { BuildContext, Family } from './types';
 
 /**
  * What Kling's two omni video families (O1, O3) have in common: prompt, string durations, aspect ratio, up to five
@@ -38,6 +37,17 @@ export interface OmniConfig {
 
 const RATIOS = ['16:9', '9:16', '1:1'] as const;
 const MAX_IMAGES = 5;
+
+/** The images O1 and O3 accept: up to MAX_IMAGES, 10 MB each, sent as URLs or bare base64. */
+function omniImages(config: OmniConfig): ImageInputConfig {
+	return {
+		prefix: config.prefix,
+		max: MAX_IMAGES,
+		maxBytes: 10 * MiB,
+		formats: config.formats,
+		dataUri: false,
+	};
+}
 
 export function omniProperties(config: OmniConfig): INodeProperties[] {
 	const p = config.prefix;
@@ -67,38 +77,11 @@ export function omniProperties(config: OmniConfig): INodeProperties[] {
 			],
 			default: '16:9',
 		},
-		{
-			displayName: 'Images',
-			name: `${p}ImageSource`,
-			type: 'options',
-			options: [
-				{ name: 'None (Text to Video)', value: 'none' },
-				{ name: 'Image URLs', value: 'url' },
-				{ name: 'Binary Images From Input', value: 'binary' },
-			],
-			default: 'none',
-			description: `Up to ${MAX_IMAGES} images (${formatList(config.formats)}, at most 10 MB each) the video should use; URLs and binary images cannot be mixed`,
-		},
-		{
-			displayName: 'Image URLs',
-			name: `${p}ImageUrls`,
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'https://example.com/a.png, https://example.com/b.png',
-			description: `1–${MAX_IMAGES} http(s) URLs, separated by commas or new lines`,
-			displayOptions: { show: { [`${p}ImageSource`]: ['url'] } },
-		},
-		{
-			displayName: 'Input Binary Fields',
-			name: `${p}ImageProperties`,
-			type: 'string',
-			default: 'data',
-			required: true,
-			placeholder: 'e.g. data, data2',
-			description: `1–${MAX_IMAGES} input binary field names, separated by commas`,
-			displayOptions: { show: { [`${p}ImageSource`]: ['binary'] } },
-		},
+		...imageInputProperties(omniImages(config), {
+			label: 'Images',
+			noneLabel: 'None (Text to Video)',
+			purpose: 'the video should use; URLs and binary images cannot be mixed',
+		}),
 		{
 			displayName: 'Keep Original Sound',
 			name: `${p}KeepOriginalSound`,
@@ -131,19 +114,9 @@ export async function buildOmniBody(config: OmniConfig, input: BuildContext): Pr
 		keep_original_sound: input.param(`${p}KeepOriginalSound`, true),
 	});
 	if (config.sendModel) body.model = input.model;
-	if (source === 'url') {
-		body[config.urlKey] = checkImageUrls(splitList(input.param(`${p}ImageUrls`, '')), MAX_IMAGES);
-	} else if (source === 'binary') {
-		body.images_base64 = await readBinaryImages(
-			input,
-			splitList(input.param(`${p}ImageProperties`, 'data')),
-			{
-				maxBytes: 10 * MiB,
-				formats: config.formats,
-				max: MAX_IMAGES,
-			},
-		);
-	}
+	const images = await readImageInputs(omniImages(config), input);
+	if (images.kind === 'url') body[config.urlKey] = images.images;
+	else if (images.kind === 'base64') body.images_base64 = images.images;
 	return body;
 }
 
@@ -165,3 +138,34 @@ export const omniRead = {
 	model: (source: IDataObject) => text(source, 'model'),
 	extras: ['duration', 'aspect_ratio'],
 };
+
+/** Everything of an O1 or O3 family declaration but its name, models, endpoints and render times. */
+export function omniFamilyParts(
+	config: OmniConfig,
+): Pick<
+	Family,
+	| 'idField'
+	| 'idPattern'
+	| 'promptLimits'
+	| 'properties'
+	| 'buildBody'
+	| 'callbackSchema'
+	| 'read'
+	| 'callbackRetrySeconds'
+	| 'timeoutMinutes'
+	| 'defaultWaitMinutes'
+> {
+	return {
+		idField: 'generation_id',
+		idPattern: TOKEN_ID,
+		promptLimits: { min: 1, max: 2500 },
+		properties: omniProperties(config),
+		buildBody: async (input) => await buildOmniBody(config, input),
+		callbackSchema: omniCallbackSchema,
+		read: omniRead,
+		callbackRetrySeconds: [30, 30, 30, 30, 30],
+		timeoutMinutes: 15,
+		// 15 min hard timeout + 2.5 min of callback retries, with headroom.
+		defaultWaitMinutes: 30,
+	};
+}

@@ -137,7 +137,9 @@ export const nanoBanana: Family = {
 				default: 0.7,
 				description: 'Higher is more varied, lower more literal (0–1)',
 			},
-			...imageInputProperties(images, '; the standard model takes at most 4'),
+			...imageInputProperties(images, {
+				purpose: 'to edit or follow; the standard model takes at most 4',
+			}),
 		]),
 		...forModels(WITH_QUALITY, [
 			{

@@ -4,32 +4,17 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { binaryPropertyNameProperty } from '../../../shared/descriptions';
 import { normalise } from '../../../shared/families/normalise';
 import { downloadIntoBinary, getSettings } from '../../../shared/transport';
-import { generationIdProperty, runPerItem } from '../video/common';
-import { fileNameFromUrl, resolveDownloadSource } from '../video/downloadSource';
+import { runPerItem } from '../video/common';
+import {
+	downloadSourceProperties,
+	fileNameFromUrl,
+	resolveDownloadSource,
+} from '../video/downloadSource';
 
 /** Download on resource Image: the finished image into a binary field, named with the extension of its type. */
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Download By',
-		name: 'source',
-		type: 'options',
-		options: [
-			{ name: 'Generation ID', value: 'generationId' },
-			{ name: 'Image URL', value: 'url' },
-		],
-		default: 'generationId',
-	},
-	{ ...generationIdProperty, displayOptions: { show: { source: ['generationId'] } } },
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://cdn.runblob.io/images/…png',
-		displayOptions: { show: { source: ['url'] } },
-	},
+	...downloadSourceProperties('Image', 'imageUrl', 'https://cdn.runblob.io/images/…png'),
 	{
 		...binaryPropertyNameProperty,
 		displayName: 'Put Image in Field',

@@ -3,32 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty } from '../../../shared/descriptions';
 import { downloadIntoBinary, getSettings } from '../../../shared/transport';
-import { generationIdProperty, runPerItem } from './common';
-import { fileNameFromUrl, resolveDownloadSource } from './downloadSource';
+import { runPerItem } from './common';
+import { downloadSourceProperties, fileNameFromUrl, resolveDownloadSource } from './downloadSource';
 import { outputOf } from './get.operation';
 import { isVersion1 } from './model';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Download By',
-		name: 'source',
-		type: 'options',
-		options: [
-			{ name: 'Generation ID', value: 'generationId' },
-			{ name: 'Video URL', value: 'url' },
-		],
-		default: 'generationId',
-	},
-	{ ...generationIdProperty, displayOptions: { show: { source: ['generationId'] } } },
-	{
-		displayName: 'Video URL',
-		name: 'videoUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://cdn.runblob.io/videos/…mp4',
-		displayOptions: { show: { source: ['url'] } },
-	},
+	...downloadSourceProperties('Video', 'videoUrl', 'https://cdn.runblob.io/videos/…mp4'),
 	{ ...binaryPropertyNameProperty, required: true },
 	{
 		displayName: 'File Name',

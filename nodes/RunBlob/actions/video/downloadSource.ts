@@ -1,10 +1,40 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readGeneration } from '../../../shared/families/api';
 import type { Family } from '../../../shared/families/types';
-import { cleanGenerationId } from './common';
+import { cleanGenerationId, generationIdProperty } from './common';
 import { modelFor } from './model';
+
+/** Download's "Download By" choice and its two inputs, for a video or an image (`urlParameter`: videoUrl / imageUrl). */
+export function downloadSourceProperties(
+	label: 'Video' | 'Image',
+	urlParameter: string,
+	placeholder: string,
+): INodeProperties[] {
+	return [
+		{
+			displayName: 'Download By',
+			name: 'source',
+			type: 'options',
+			options: [
+				{ name: 'Generation ID', value: 'generationId' },
+				{ name: `${label} URL`, value: 'url' },
+			],
+			default: 'generationId',
+		},
+		{ ...generationIdProperty, displayOptions: { show: { source: ['generationId'] } } },
+		{
+			displayName: `${label} URL`,
+			name: urlParameter,
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder,
+			displayOptions: { show: { source: ['url'] } },
+		},
+	];
+}
 
 /** What Download reads before it streams: the file's URL and, when read by generation ID, the generation's output. */
 export interface DownloadSource {
