@@ -3,6 +3,7 @@
 // endpoint and path-style URLs, exactly as to MinIO, Ceph or R2.
 'use strict';
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -63,11 +64,17 @@ async function startS3Server({ port = 0, host = '127.0.0.1', buckets = ['videos'
 			walk(root);
 			return found.sort();
 		},
+		/**
+		 * The object once its upload is complete. s3rver creates the object's file when the upload starts and writes its
+		 * MD5 only after the last byte, so an object is returned only when its bytes match that MD5.
+		 */
 		async waitForObject(bucket, key, timeoutMs = 60_000) {
 			const deadline = Date.now() + timeoutMs;
+			const md5File = server.store.getResourcePath(bucket, key, 'object.md5');
 			for (;;) {
 				const object = await getObject(bucket, key);
-				if (object) return object;
+				const md5 = fs.existsSync(md5File) ? fs.readFileSync(md5File, 'utf8').trim() : null;
+				if (object && md5 && crypto.createHash('md5').update(object).digest('hex') === md5) return object;
 				if (Date.now() > deadline) throw new Error(`S3 server: no object ${bucket}/${key} after ${timeoutMs} ms`);
 				await new Promise((r) => setTimeout(r, 200));
 			}
