@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as account from './actions/account';
 import * as image from './actions/image';
 import { router } from './actions/router';
 import * as video from './actions/video';
@@ -50,6 +51,7 @@ export class RunBlob implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Account', value: 'account' },
 					{ name: 'Image', value: 'image' },
 					{ name: 'Video', value: 'video' },
 				],
@@ -58,6 +60,7 @@ export class RunBlob implements INodeType {
 			},
 			...video.description,
 			...image.description,
+			...account.description,
 		],
 	};
 

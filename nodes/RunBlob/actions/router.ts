@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as account from './account';
 import * as image from './image';
 import * as video from './video';
 
@@ -17,6 +18,7 @@ const operations: Record<string, Record<string, Operation>> = {
 		download: video.download.execute,
 	},
 	image: image.operations,
+	account: account.operations,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -6,6 +6,7 @@ import { imageInputProperties, readImageInputs } from './imageInputs';
 import { MiB, UUID_ID, compact, forModels, oneOf, promptSchema, validateBody } from './inputs';
 import { taskImageCallbackSchema, taskImageRead } from './taskImages';
 import type { Family } from './types';
+import { failureFacts } from './failures';
 
 /**
  * ChatGPT Images ("ChatGPT Image 1.5"): `/v1/chatgpt-images`. Reference §3. Aspect ratio 1:1, 4:3 or 3:4 (absent:
@@ -81,4 +82,6 @@ export const chatgptImages: Family = {
 	// No timeout stated; 3 min renders + 2.5 min of callback retries, with headroom.
 	timeoutMinutes: 10,
 	defaultWaitMinutes: 15,
+	// ChatGPT Images: failed jobs are refunded (reference §0; OPENAI_DECLINED "refund attempted").
+	failures: failureFacts('failed'),
 };

@@ -56,6 +56,24 @@ export function familyByShape(body: IDataObject): Family {
 	return kling;
 }
 
+/**
+ * Which families RunBlob documents as refunding failures, from their declarations (failures.ts): said wherever the
+ * node may submit a generation again.
+ */
+export function refundSummary(families: Family[] = FAMILIES): string {
+	const names = (refund: Family['failures']['refund']) =>
+		families.filter((family) => family.failures.refund === refund).map((f) => f.displayName);
+	const failed = names('failed');
+	const timedOut = names('timedOut');
+	const none = names('none');
+	const parts = [
+		failed.length ? `RunBlob documents refunds of failed jobs for ${failed.join(', ')}` : '',
+		timedOut.length ? `of timed-out jobs only for ${timedOut.join(', ')}` : '',
+		none.length ? `and no refund for ${none.join(', ')}` : '',
+	].filter(Boolean);
+	return `${parts.join('; ')}: every attempt there may be charged again.`;
+}
+
 function modelOptions(families: Family[]) {
 	return families.flatMap((family) =>
 		family.models.map((m) => ({ name: m.name, value: m.value, description: m.description })),

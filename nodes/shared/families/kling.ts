@@ -18,6 +18,7 @@ import {
 	validateBody,
 } from './inputs';
 import type { Family, ModelOption } from './types';
+import { failureFacts } from './failures';
 
 /**
  * Kling 1.6–3.0 and Motion Control: `/v1/kling`. Reference §2.2. Only the keys confirmed there are parameters
@@ -195,4 +196,6 @@ export const kling: Family = {
 	timeoutMinutes: 15,
 	// 15 min timeout + 15.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 60,
+	// Kling's errors page: TIMEOUT (15-minute limit) is refunded automatically (reference §2.2.3).
+	failures: failureFacts('timedOut'),
 };

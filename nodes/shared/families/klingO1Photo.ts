@@ -2,6 +2,7 @@ import { TOKEN_ID } from './inputs';
 import type { PhotoConfig } from './klingPhoto';
 import { buildPhotoBody, photoCallbackSchema, photoProperties, photoRead } from './klingPhoto';
 import type { Family } from './types';
+import { failureFacts } from './failures';
 
 /** Kling O1 Photo: `/v1/kling/o1-photo`. Reference §3. Ids look like `photo-…`. */
 
@@ -47,4 +48,6 @@ export const klingO1Photo: Family = {
 	timeoutMinutes: 15,
 	// 15 min hard timeout + 2.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 20,
+	// Kling's errors page lists TIMEOUT with an automatic refund "for Kling 2.6 or O1 Photo" (reference §2.2.3).
+	failures: failureFacts('timedOut'),
 };

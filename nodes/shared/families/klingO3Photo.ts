@@ -2,6 +2,7 @@ import { TOKEN_ID } from './inputs';
 import type { PhotoConfig } from './klingPhoto';
 import { buildPhotoBody, photoCallbackSchema, photoProperties, photoRead } from './klingPhoto';
 import type { Family } from './types';
+import { failureFacts } from './failures';
 
 /** Kling O3 Photo: `/v1/kling/o3-photo`. Reference §3: up to 10 images, 4K by default, `auto` ratio, multi-shots. */
 
@@ -63,4 +64,5 @@ export const klingO3Photo: Family = {
 	// O3 Photo states no timeout of its own; O1 Photo's 15 min is assumed, plus the callback retries.
 	timeoutMinutes: 15,
 	defaultWaitMinutes: 20,
+	failures: failureFacts('none'),
 };

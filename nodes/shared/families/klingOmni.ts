@@ -17,6 +17,7 @@ import {
 import type { ImageInputConfig } from './imageInputs';
 import { imageInputProperties, readImageInputs } from './imageInputs';
 import type { BuildContext, Family } from './types';
+import { failureFacts } from './failures';
 
 /**
  * What Kling's two omni video families (O1, O3) have in common: prompt, string durations, aspect ratio, up to five
@@ -154,6 +155,7 @@ export function omniFamilyParts(
 	| 'callbackRetrySeconds'
 	| 'timeoutMinutes'
 	| 'defaultWaitMinutes'
+	| 'failures'
 > {
 	return {
 		idField: 'generation_id',
@@ -167,5 +169,7 @@ export function omniFamilyParts(
 		timeoutMinutes: 15,
 		// 15 min hard timeout + 2.5 min of callback retries, with headroom.
 		defaultWaitMinutes: 30,
+		// O1/O3 pages: a failed or timed-out job is refunded (reference §0, §2.3).
+		failures: failureFacts('failed'),
 	};
 }

@@ -15,6 +15,7 @@ import {
 } from './inputs';
 import { taskImageCallbackSchema, taskImageRead } from './taskImages';
 import type { Family } from './types';
+import { failureFacts } from './failures';
 
 /**
  * Nano Banana (Gemini images): `/v1/gemini`. Reference §3. The node's model values map to RunBlob's `model`
@@ -180,4 +181,5 @@ export const nanoBanana: Family = {
 	// RunBlob states no timeout for Nano Banana. Renders take seconds; 10 min covers a slow render plus the retries.
 	timeoutMinutes: 5,
 	defaultWaitMinutes: 10,
+	failures: failureFacts('none'),
 };

@@ -16,6 +16,7 @@ import {
 	validateBody,
 } from './inputs';
 import type { Family } from './types';
+import { failureFacts } from './failures';
 
 /** Sora 2 (OpenAI): `/v1/sora`. Reference §1. The parameter names are those of node version 1, which had only Sora. */
 
@@ -152,4 +153,8 @@ export const sora: Family = {
 	timeoutMinutes: 15,
 	// 15 min render + 15.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 60,
+	// Sora's refund rule is not documented (reference §0); its content errors are plain sentences, not codes (§1.5).
+	failures: failureFacts('none', undefined, [
+		/photorealistic|content polic|moderat|violat|not allowed|unsafe|inappropriate/i,
+	]),
 };

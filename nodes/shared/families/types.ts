@@ -79,4 +79,13 @@ export interface Family {
 	timeoutMinutes: number;
 	/** Default "Max Wait": the render timeout plus the callback retry window, with headroom. */
 	defaultWaitMinutes: number;
+	/** What RunBlob documents about failed jobs of this family (see failures.ts). */
+	failures: FailureFacts;
+}
+
+export interface FailureFacts {
+	/** Which failures RunBlob's pages say are refunded: all failed jobs, only timed-out ones, or none documented. */
+	refund: 'failed' | 'timedOut' | 'none';
+	/** Whether a failure reason (error_message) is one a new attempt cannot fix, e.g. a content policy refusal. */
+	isPermanent(reason: string | null): boolean;
 }

@@ -20,6 +20,7 @@ import {
 	validateBody,
 } from './inputs';
 import type { Family } from './types';
+import { failureFacts } from './failures';
 
 /**
  * Google Veo 3: `/v1/veo`. Reference §2.1. RunBlob published two versions of the create page: the model travels as
@@ -219,4 +220,6 @@ export const veo: Family = {
 	timeoutMinutes: 10,
 	// 10 min timeout + 2.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 30,
+	// Only the superseded legacy Veo page promises a refund (of timeouts); the current pages do not (reference §0, §2.1).
+	failures: failureFacts('none'),
 };

@@ -6,7 +6,9 @@ import {
 	callbackUrlProperties,
 	publicHttpsNotice,
 } from '../../../shared/descriptions';
-import { imageFamilyProperties } from '../../../shared/families';
+import { IMAGE_FAMILIES, imageFamilyProperties } from '../../../shared/families';
+import { minimumBalanceProperty } from '../account/balance';
+import { resubmitProperty } from '../video/wait/description';
 
 /**
  * Generate on resource Image: the image families' parameters and the same four completions as Video. "Wait for
@@ -74,6 +76,7 @@ const properties: INodeProperties[] = [
 		default: 'waitForImage',
 	},
 	...callbackUrlProperties,
+	minimumBalanceProperty,
 	{
 		displayName: 'Options',
 		name: 'waitOptions',
@@ -126,6 +129,7 @@ const properties: INodeProperties[] = [
 				],
 				default: 'continue',
 			},
+			resubmitProperty(IMAGE_FAMILIES),
 			{
 				...binaryPropertyNameProperty,
 				displayName: 'Put Image in Field',

@@ -23,8 +23,13 @@ import {
 	MAX_SUBMISSION_CONCURRENCY,
 	submitAll,
 } from './submitPool';
+import { checkMinimumBalance, minimumBalanceProperty } from '../account/balance';
+import type { ResubmitState } from './wait/attempts';
+import { STATE_KEY } from './wait/attempts';
 import { waitDescription } from './wait/description';
 import { resumeCallbackUrl, startWaiting } from './wait/park';
+import { isResubmitRound, resubmitRound } from './wait/resubmitRound';
+import { waitSettingsOf } from './wait/settings';
 
 export type Completion =
 	| 'waitForVideo'
@@ -108,6 +113,7 @@ const properties: INodeProperties[] = [
 			'How many items are submitted to RunBlob at the same time. Output order stays the input order; a 429 (rate limit) is retried, a create that may have reached RunBlob never is.',
 	},
 	...waitDescription,
+	{ ...minimumBalanceProperty, displayOptions: { show: v2 } },
 ];
 
 export const description = updateDisplayOptions(
@@ -119,6 +125,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	// A resume that hands failed generations back to be submitted again (wait/resubmitRound.ts).
+	if (isResubmitRound(this, items)) return await resubmitRound.call(this, items);
 	const settings = await getSettings(this);
 	const completion = this.getNodeParameter('completion', 0) as Completion;
 	// n8n runs a node used by an AI Agent as "<type>Tool"; a tool call cannot park the agent's execution.
@@ -137,6 +145,10 @@ export async function execute(
 		? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))
 		: undefined;
 
+	const resubmits = isWaiting(completion) ? waitSettingsOf(this).resubmitAttempts : 0;
+	// Checked once per batch, before anything is paid for.
+	if (!isVersion1(this)) await checkMinimumBalance(this, settings.baseUrl);
+
 	const created: Array<{ item: number; id: string }> = [];
 	const concurrency = Number(
 		this.getNodeParameter('submissionConcurrency', 0, DEFAULT_SUBMISSION_CONCURRENCY),
@@ -147,6 +159,7 @@ export async function execute(
 		async (i) => {
 			const { model, family } = modelFor(this, i);
 			const body = await buildRequestBody(this, i, model, family);
+			const request = { ...body };
 			const callbackUrl = waitCallbackUrl ?? callbackUrlFor(this, completion, settings, i, family);
 			if (callbackUrl) body.callback_url = callbackUrl;
 			const response = await apiRequest<IDataObject>(this, settings.baseUrl, {
@@ -162,6 +175,11 @@ export async function execute(
 				json: submittedJson(this, family, model, body, response, generationId, completion),
 				pairedItem: { item: i },
 			};
+			// What a resubmission sends again (wait/attempts.ts); removed from every output.
+			if (resubmits > 0) {
+				const state: ResubmitState = { left: resubmits, request, waitUntil: null };
+				result.json[STATE_KEY] = state as unknown as IDataObject;
+			}
 			return result;
 		},
 		(error, i) => (this.continueOnFail() ? errorItem(error as Error, i) : undefined),

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, downloadVideoProperty } from '../../../../shared/descriptions';
+import type { Family } from '../../../../shared/families';
+import { VIDEO_FAMILIES, refundSummary } from '../../../../shared/families';
 
 /**
  * The wait settings of "Wait for Video". Version 1 showed them as loose fields; version 2 groups them in an Options
@@ -31,6 +33,18 @@ const onFailureProperty: INodeProperties = {
 	],
 	default: 'continue',
 };
+
+export const MAX_RESUBMITS = 3;
+
+/** Resubmit Failed Generations (version 2): how many new attempts a failed generation gets within the wait. */
+export const resubmitProperty = (families: Family[]): INodeProperties => ({
+	displayName: 'Resubmit Failed Generations',
+	name: 'resubmitAttempts',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_RESUBMITS },
+	default: 1,
+	description: `How many times a generation that fails is submitted again with the same parameters (1–${MAX_RESUBMITS}) while the run keeps waiting; the output item is the last attempt and lists every attempt. Failures a new attempt cannot fix (content policy, moderation, invalid input) are not resubmitted, and resubmissions count against Max Wait. ${refundSummary(families)}`,
+});
 
 const limitWaitTimeProperty: INodeProperties = {
 	displayName: 'Limit Wait Time',
@@ -88,6 +102,7 @@ const version2: INodeProperties[] = [
 					'How long to wait before giving up. Without this option: the model family\'s default (the render time limit plus RunBlob\'s callback retries, e.g. 30 min for Veo and Kling O1/O3, 60 min for Sora and Kling). When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.',
 			},
 			onFailureProperty,
+			resubmitProperty(VIDEO_FAMILIES),
 			binaryPropertyNameProperty,
 		],
 	},

@@ -6,6 +6,7 @@ import { familyById, sora } from '../../../../shared/families';
 import type { RunBlobSettings } from '../../../../shared/transport';
 import { callbackUrlProblem } from '../../../../shared/urls';
 import { isVersion1 } from '../model';
+import { startRecord, withoutState } from './attempts';
 import { RESUME_PATH } from './resume';
 import { waitSettingsOf } from './settings';
 
@@ -52,18 +53,35 @@ export async function startWaiting(
 	const settings = waitSettingsOf(this);
 	const minutes = settings.maxWaitMinutes ?? defaultWaitMinutes(submitted);
 	const v1 = isVersion1(this);
-	const pending = submitted.map((item) =>
-		item.json.generation_id ? pendingItem(item, minutes, v1) : item,
-	);
-
-	// The waiting execution keeps its input slot in the database: store the pending items there (see top comment).
-	this.getExecuteData().data.main[0] = pending;
-
 	const waitTill = settings.limitWaitTime
 		? new Date(Date.now() + Math.max(1, minutes) * 60_000)
 		: WAIT_FOREVER;
-	await this.putExecutionToWait(waitTill);
-	return [submitted];
+	const pending = submitted.map((item) => {
+		if (!item.json.generation_id) return item;
+		const waiting = pendingItem(item, minutes, v1);
+		startRecord(waiting.json, settings.limitWaitTime ? waitTill : null);
+		return waiting;
+	});
+	await park(this, pending, waitTill);
+	return [submitted.map(withoutState)];
+}
+
+/**
+ * Parks the execution with these pending items in its input slot (see top comment): generations still to finish are
+ * "timed_out" placeholders, the others are passed on as they are if the wait runs out.
+ */
+export async function park(
+	ctx: IExecuteFunctions,
+	pending: INodeExecutionData[],
+	waitTill: Date,
+): Promise<void> {
+	ctx.getExecuteData().data.main[0] = pending;
+	await ctx.putExecutionToWait(waitTill);
+}
+
+/** The wait limit a resubmission round keeps: the one the run started with. */
+export function deadlineOf(waitUntil: string | null): Date {
+	return waitUntil === null ? WAIT_FOREVER : new Date(waitUntil);
 }
 
 /** The longest default of the families in this run: the slowest one decides. */
@@ -81,7 +99,11 @@ function timeoutMessage(id: string, minutes: number): string {
 	return `RunBlob had not reported this generation as finished when the wait limit (${minutes} min) ran out. It may still finish: read it with the RunBlob node's Get or Download operation using generation_id ${id}.`;
 }
 
-function pendingItem(item: INodeExecutionData, minutes: number, v1: boolean): INodeExecutionData {
+export function pendingItem(
+	item: INodeExecutionData,
+	minutes: number,
+	v1: boolean,
+): INodeExecutionData {
 	const id = String(item.json.generation_id);
 	const lastKnown = String(item.json.status ?? 'pending');
 	// Version 1's pending item keeps its original shape; version 2 keeps everything the immediate output had.

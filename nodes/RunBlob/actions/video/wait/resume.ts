@@ -23,6 +23,8 @@ import { readGenerationWithin } from '../../../../shared/families/api';
 import { normalise } from '../../../../shared/families/normalise';
 import { checkWithSettings } from '../../../../shared/settingsCache';
 import { attachDownload } from '../../../../shared/transport';
+import { STATE_KEY, recordOutcome, shouldResubmit, stateOf, withoutState } from './attempts';
+import { resumeIntoExecute } from './reenter';
 import { finalOf, forgetRun, rememberFinal } from './reportedFinals';
 import { claimResume, isResumeClaimed } from './resumeClaims';
 import { sharedRead } from './sharedReads';
@@ -188,20 +190,38 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const wait = waitSettingsAtResume(this);
 	const v1 = this.getNode().typeVersion < 2;
 
-	const output: INodeExecutionData[] = [];
+	const shaped: INodeExecutionData[] = [];
 	for (const item of pending) {
 		const id = item.json.generation_id as string | undefined;
 		const source = id ? known.get(normaliseGenerationId(id)) : undefined;
 		if (!source) {
-			output.push(item); // an error item from submission (Continue On Fail): passed on unchanged
+			// An error item from submission (Continue On Fail), or an item an earlier round settled: passed on unchanged.
+			shaped.push(item);
 			continue;
 		}
 		const json = v1 ? v1Output(item, source) : v2Output(item, source);
-		const result: INodeExecutionData = { json, pairedItem: item.pairedItem };
+		recordOutcome(json);
+		shaped.push({ json, pairedItem: item.pairedItem });
+	}
+
+	// Resubmit Failed Generations: the run resumes into execute(), which submits these again and waits once more.
+	const again = shaped.filter((item) => shouldResubmit(item.json, familyOf(item)));
+	if (again.length > 0 && resumeIntoExecute(this)) {
+		const executionId = this.getExecutionId();
+		for (const item of again) {
+			item.json[STATE_KEY] = { ...stateOf(item), round: executionId } as unknown as IDataObject;
+		}
+		return { noWebhookResponse: true, workflowData: [shaped] };
+	}
+
+	const output: INodeExecutionData[] = [];
+	for (const item of shaped.map(withoutState)) {
+		const { json } = item;
+		const id = json.generation_id as string | undefined;
 		const mediaUrl = json.video_url ?? json.image_url;
-		if (wait.downloadVideo && json.status === 'completed' && typeof mediaUrl === 'string') {
+		if (id && wait.downloadVideo && json.status === 'completed' && typeof mediaUrl === 'string') {
 			const image = familyOf(item).kind === 'image';
-			await attachDownload(this, settings.baseUrl, result, {
+			await attachDownload(this, settings.baseUrl, item, {
 				url: mediaUrl,
 				property: wait.binaryPropertyName,
 				fileName: image ? String(id) : `${id}.mp4`,
@@ -209,7 +229,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 				image,
 			});
 		}
-		output.push(result);
+		output.push(item);
 	}
 
 	const failed = output.filter((item) => item.json.status === 'failed');

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { V1_DEFAULT_MAX_WAIT_MINUTES } from './description';
+import { MAX_RESUBMITS, V1_DEFAULT_MAX_WAIT_MINUTES } from './description';
 
 /** The wait settings, read the same way whichever node version saved them (see description.ts). */
 
@@ -11,6 +11,8 @@ export interface WaitSettings {
 	limitWaitTime: boolean;
 	/** null: the families' default applies. */
 	maxWaitMinutes: number | null;
+	/** Resubmit Failed Generations: new attempts per failed generation (0: off). */
+	resubmitAttempts: number;
 }
 
 type Read = (name: string, fallback: unknown) => unknown;
@@ -23,6 +25,7 @@ function fromReader(version: number, read: Read): WaitSettings {
 			onFailure: read('onFailure', 'continue') === 'stop' ? 'stop' : 'continue',
 			limitWaitTime: read('limitWaitTime', true) !== false,
 			maxWaitMinutes: Number(read('maxWaitMinutes', V1_DEFAULT_MAX_WAIT_MINUTES)),
+			resubmitAttempts: 0,
 		};
 	}
 	const options = (read('waitOptions', {}) ?? {}) as IDataObject;
@@ -34,7 +37,15 @@ function fromReader(version: number, read: Read): WaitSettings {
 		onFailure: options.onFailure === 'stop' ? 'stop' : 'continue',
 		limitWaitTime: options.limitWaitTime !== false,
 		maxWaitMinutes: Number.isFinite(minutes) && minutes >= 1 ? minutes : null,
+		resubmitAttempts: resubmitsOf(options.resubmitAttempts),
 	};
+}
+
+/** Absent: off; otherwise 1–MAX_RESUBMITS. */
+function resubmitsOf(value: unknown): number {
+	if (value === undefined || value === null || value === '') return 0;
+	const attempts = Math.floor(Number(value));
+	return Number.isFinite(attempts) ? Math.min(MAX_RESUBMITS, Math.max(1, attempts)) : 0;
 }
 
 export function waitSettingsOf(ctx: IExecuteFunctions): WaitSettings {
