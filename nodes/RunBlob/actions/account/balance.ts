@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../../../shared/transport';
-import { asNodeError } from '../video/common';
+import { asNodeError } from '../generation/common';
 
 /**
  * RunBlob's account balance. `GET /v1/data/balance` appears only in a code sample of RunBlob's pages (reference §4),

@@ -8,11 +8,11 @@ import {
 } from '../../../shared/descriptions';
 import { IMAGE_FAMILIES, imageFamilyProperties } from '../../../shared/families';
 import { minimumBalanceProperty } from '../account/balance';
-import { resubmitProperty } from '../video/wait/description';
+import { resubmitProperty } from '../generation/wait/description';
 
 /**
  * Generate on resource Image: the image families' parameters and the same four completions as Video. "Wait for
- * Image" parks and resumes exactly like "Wait for Video" (video/wait/*); only its default limit is the image
+ * Image" parks and resumes exactly like "Wait for Video" (generation/wait/*); only its default limit is the image
  * families' own (see each family's `defaultWaitMinutes`).
  */
 
