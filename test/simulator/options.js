@@ -36,6 +36,16 @@ const DEFAULT_ERROR_MESSAGE = 'Image contains photorealistic people. Please try 
  * @property {string} [errorMessage] error_message of those failures (Sora text; default: the documented one)
  * @property {string} [errorCode] failure code for the code-reporting families (default: the family's usual code)
  * @property {'completed'|'failed'} [status] 'failed' = every generation fails
+ * @property {TransientFailures} [transient] failures that a resubmission fixes (checked after the permanent ones)
+ */
+
+/**
+ * @typedef {object} TransientFailures a prompt matching `promptsMatching` fails its first `failures` generations (of
+ *   the same family and prompt) and completes after that: what an overloaded model or an upstream error looks like
+ * @property {string} promptsMatching regex (case-insensitive)
+ * @property {number} [failures] default 1
+ * @property {string} [errorMessage] Sora's error_message (default "Generation failed: upstream error")
+ * @property {string} [errorCode] the code-reporting families' code (default TASK_FAILED)
  */
 
 /**
@@ -132,7 +142,32 @@ function outcomeFn(o) {
 		...(o.errorCode ? { code: o.errorCode } : {}),
 	});
 	const failAll = o.status === 'failed';
-	return (request) => (failAll || (re && re.test(String(request.prompt))) ? { ...failed } : { status: 'completed' });
+	const transient = transientFn(o.transient);
+	return (request) =>
+		failAll || (re && re.test(String(request.prompt))) ? { ...failed } : transient(request);
+}
+
+/**
+ * @param {TransientFailures | undefined} t
+ * @returns {(record: any) => Outcome}
+ */
+function transientFn(t) {
+	if (!t) return () => ({ status: 'completed' });
+	const re = new RegExp(t.promptsMatching, 'i');
+	const limit = t.failures ?? 1;
+	/** @type {Map<string, number>} failures so far per family and prompt */
+	const seen = new Map();
+	return (record) => {
+		const key = `${record.family}\n${record.prompt}`;
+		const count = seen.get(key) ?? 0;
+		if (!re.test(String(record.prompt)) || count >= limit) return { status: 'completed' };
+		seen.set(key, count + 1);
+		return {
+			status: 'failed',
+			error_message: t.errorMessage ?? 'Generation failed: upstream error',
+			code: t.errorCode ?? 'TASK_FAILED',
+		};
+	};
 }
 
 /**
