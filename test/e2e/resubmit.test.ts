@@ -1,0 +1,223 @@
+// "Resubmit Failed Generations" and "Minimum Balance" inside a real n8n, on the current and the oldest supported n8n:
+// failed generations are submitted again within the same wait (one resume per attempt round), a repeated failure
+// callback submits nothing more, and a balance below the minimum submits nothing at all.
+import { startN8n } from './harness';
+import { createSimulator } from '../simulator';
+import {
+	RUNTIMES,
+	SETUP_TIMEOUT_MS,
+	chain,
+	credentialFixture,
+	noOpNode,
+	runBlobNode,
+	sleep,
+	webhookNode,
+} from './workflows';
+import type { Node } from './workflows';
+
+type N8n = Awaited<ReturnType<typeof startN8n>>;
+// The simulator's records are loosely typed JSON snapshots; the tests read them as such.
+type Sim = any;
+
+function runBlobV2(name: string, parameters: Record<string, unknown>): Node {
+	return { ...runBlobNode(name, parameters), typeVersion: 2 };
+}
+
+/** Turns `{ jobs: [{model, prompt}] }` posted to the webhook into one item per job, each numbered. */
+const splitJobs: Node = {
+	id: '7d2e9a40-5b1c-4f3e-9a8d-1c2b3a4d5e01',
+	name: 'Jobs',
+	type: 'n8n-nodes-base.code',
+	typeVersion: 2,
+	position: [200, 0],
+	parameters: { jsCode: 'return $input.first().json.body.jobs.map((job, n) => ({ json: { ...job, n } }));' },
+};
+
+function generateWorkflow(id: string, path: string, options: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+	return chain(id, `resubmit ${path}`, [
+		webhookNode('Start', path),
+		{ ...splitJobs },
+		runBlobV2('RunBlob', {
+			operation: 'generate',
+			model: '={{ $json.model }}',
+			prompt: '={{ $json.prompt }}',
+			completion: 'waitForVideo',
+			waitOptions: options,
+			...extra,
+		}),
+		noOpNode('Done'),
+	]);
+}
+
+const WF = {
+	resubmit: generateWorkflow('e2eResubmitBatch', 'resubmit-batch', { resubmitAttempts: 1 }),
+	twice: generateWorkflow('e2eResubmitTwice', 'resubmit-twice', { resubmitAttempts: 2 }),
+	minimum: generateWorkflow('e2eResubmitMinBa', 'resubmit-minimum', {}, { minimumBalance: 50 }),
+	balance: chain('e2eResubmitBalan', 'get balance', [
+		webhookNode('Start', 'resubmit-balance'),
+		runBlobV2('RunBlob', { resource: 'account', operation: 'getBalance' }),
+	]),
+};
+
+const FINISHED = (status: string) => !['new', 'running', 'waiting', 'unknown'].includes(status);
+
+describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runtime) => {
+	let sim: Sim;
+	let n8n: N8n;
+
+	beforeAll(async () => {
+		sim = await createSimulator({
+			port: 0,
+			videoSize: 64 * 1024,
+			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
+			// "dup" failures are delivered three times.
+			callbackFaults: (record: { prompt: string }) => (/dup/.test(record.prompt) ? { duplicate: 2 } : {}),
+			timing: { queueMs: 100, processingMs: 500 },
+			outcome: {
+				// Permanent: a content-policy refusal (Kling O3's code; Sora's documented sentence). Transient: an upstream
+				// error on the first generation of the prompt, gone on the next one.
+				failPromptsMatching: 'policy',
+				errorCode: 'CONTENT_POLICY_VIOLATION',
+				transient: { promptsMatching: 'flaky' },
+			},
+		});
+		n8n = await startN8n({
+			runtime,
+			label: 'resubmit',
+			credentials: [credentialFixture(sim.url)],
+			workflows: Object.values(WF),
+		});
+	}, SETUP_TIMEOUT_MS);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+	}, 60_000);
+
+	async function run(workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> }, body: unknown) {
+		const before = new Set((await n8n.executions({ workflowId: workflow.id })).map((e) => e.id));
+		const res = await n8n.http('POST', n8n.webhookUrl(String(workflow.nodes[0].parameters.path)), { body });
+		expect(res.status).toBe(200);
+		const started = await n8n.waitForExecution((e) => !before.has(e.id), 30_000, {
+			workflowId: workflow.id,
+			includeData: false,
+		});
+		return String(started.id);
+	}
+
+	async function finished(executionId: string, timeoutMs = 90_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const execution = await n8n.execution(executionId);
+			if (FINISHED(execution.status)) return execution;
+			if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${execution.status}`);
+			await sleep(250);
+		}
+	}
+
+	/** The RunBlob node's last run (each attempt round is one more run of the node). */
+	function lastOutput(execution: any): any[] {
+		const runs = execution.data.resultData.runData.RunBlob;
+		return runs[runs.length - 1].data.main[0];
+	}
+
+	const creates = () => sim.requests.filter((r: any) => r.method === 'POST' && /\/generate$/.test(r.path)).length;
+
+	test('a mixed batch of 10 with 3 transient failures and 1 permanent: 9 videos and 1 failed item, paired, 13 creates', async () => {
+		const jobs = [
+			{ model: 'sora-2', prompt: 'sora one' },
+			{ model: 'kling_o3', prompt: 'o3 flaky two' },
+			{ model: 'sora-2', prompt: 'sora three' },
+			{ model: 'kling_o3', prompt: 'o3 policy four' },
+			{ model: 'sora-2', prompt: 'sora flaky five' },
+			{ model: 'kling_o3', prompt: 'o3 six' },
+			{ model: 'sora-2', prompt: 'sora seven' },
+			{ model: 'kling_o3', prompt: 'o3 flaky eight' },
+			{ model: 'sora-2', prompt: 'sora nine' },
+			{ model: 'kling_o3', prompt: 'o3 ten' },
+		];
+		const createsBefore = creates();
+		const executionId = await run(WF.resubmit, { jobs });
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+
+		// 10 first attempts + 3 resubmissions; the content-policy refusal is not submitted again.
+		expect(creates() - createsBefore).toBe(13);
+		const items = lastOutput(execution);
+		expect(items).toHaveLength(10);
+		items.forEach((item: any, n: number) => {
+			expect(item.pairedItem).toEqual({ item: n });
+			expect(item.json.prompt).toBe(jobs[n].prompt);
+			expect(item.json._resubmit).toBeUndefined();
+		});
+		const completed = items.filter((item: any) => item.json.status === 'completed');
+		expect(completed).toHaveLength(9);
+		const failed = items.filter((item: any) => item.json.status === 'failed');
+		expect(failed.map((item: any) => item.json.prompt)).toEqual(['o3 policy four']);
+		expect(failed[0].json.error_message).toBe('CONTENT_POLICY_VIOLATION');
+		expect(failed[0].json.attempts).toHaveLength(1);
+
+		for (const n of [1, 4, 7]) {
+			const { json } = items[n];
+			expect(json.attempts).toHaveLength(2);
+			expect(json.attempts[0]).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/TASK_FAILED|upstream error/) });
+			expect(json.attempts[1]).toMatchObject({ generation_id: json.generation_id, status: 'completed', error_message: null });
+			expect(json.attempts[0].generation_id).not.toBe(json.generation_id);
+			// Both attempts are real generations of the same request at RunBlob (the simulator).
+			const [first, second] = json.attempts.map((a: any) => sim.get(a.generation_id));
+			expect(first.status).toBe('failed');
+			expect(second.status).toBe('completed');
+			expect(second.prompt).toBe(first.prompt);
+			expect(second.family).toBe(first.family);
+			expect(json.video_url).toBe(second.video_url);
+		}
+		// One resume per attempt round: the node ran three times (submit, resubmit, resumed output).
+		expect(execution.data.resultData.runData.RunBlob.length).toBeLessThanOrEqual(3);
+		expect(execution.data.resultData.runData.Done).toHaveLength(1);
+	}, 180_000);
+
+	test('a failure callback delivered three times is resubmitted once', async () => {
+		const createsBefore = creates();
+		const executionId = await run(WF.twice, {
+			jobs: [
+				{ model: 'kling_o3', prompt: 'o3 dup flaky eleven' },
+				{ model: 'kling_o3', prompt: 'o3 dup policy twelve' },
+			],
+		});
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		// Wait for every duplicate delivery to have been answered before counting.
+		await sim.waitFor(() => sim.deliveries.length > 0 && sim.deliveries.every((d: any) => d.finishedAt), 10_000);
+		await sleep(1000);
+		const failure = sim.deliveries.filter((d: any) => d.body.status === 'failed' && /eleven/.test(sim.get(d.generation_id)?.prompt));
+		expect(failure.length).toBeGreaterThanOrEqual(3);
+		expect(creates() - createsBefore).toBe(3);
+		const items = lastOutput(execution);
+		expect(items.map((item: any) => item.json.status)).toEqual(['completed', 'failed']);
+		expect(items[0].json.attempts.map((a: any) => a.status)).toEqual(['failed', 'completed']);
+	}, 180_000);
+
+	test('Minimum Balance refuses the whole batch when the balance is below it: zero creates', async () => {
+		sim.setBalance(12.5);
+		const createsBefore = creates();
+		const executionId = await run(WF.minimum, { jobs: [{ model: 'sora-2', prompt: 'sora thirteen' }, { model: 'kling_o3', prompt: 'o3 fourteen' }] });
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('error');
+		expect(JSON.stringify(execution.data.resultData.error)).toMatch(/12\.5 USD.*below the Minimum Balance \(50 USD\)/);
+		expect(creates() - createsBefore).toBe(0);
+		sim.setBalance(100);
+	}, 120_000);
+
+	test('Account → Get Balance reads the balance; a 404 says the endpoint is not available', async () => {
+		sim.setBalance(42.25);
+		let execution = await finished(await run(WF.balance, {}));
+		expect(execution.status).toBe('success');
+		expect(execution.data.resultData.runData.RunBlob[0].data.main[0][0].json).toEqual({ balance: 42.25, currency: 'USD' });
+
+		sim.injectFaults({ status: 404, path: '/v1/data/balance', body: { detail: 'Not Found' } });
+		execution = await finished(await run(WF.balance, {}));
+		expect(execution.status).toBe('error');
+		expect(JSON.stringify(execution.data.resultData.error)).toMatch(/balance endpoint is not available for this account/);
+		sim.setBalance(100);
+	}, 120_000);
+});
