@@ -5,7 +5,7 @@
 //   node bench/run.js --quick     smaller sizes, n8n 2.8.4 only (under a minute); uses dist/ as it is
 //
 // Options: --quick, --runtime oldest|current|both (default both; quick: oldest), --only <benchmark>[,<benchmark>]
-//          (waiting, economy, submit, trigger, download), --size <MiB> (download size), --reps <k> (download
+//          (waiting, economy, resubmit, submit, trigger, download), --size <MiB> (download size), --reps <k> (download
 //          repetitions), --n <callbacks>, --m <duplicates>, --concurrency <k>, --items <k> (economy and submit batch),
 //          --parked <k> (waiting), --n8n-env KEY=VALUE (repeatable; extra environment for n8n)
 // Each benchmark prints a `RESULT` line with the numbers measured in this run and their ratios; a summary table
@@ -35,6 +35,7 @@ const { summaryRows, table } = require('./lib/report');
 const BENCHES = {
 	waiting: require('./waiting.bench'),
 	economy: require('./economy.bench'),
+	resubmit: require('./resubmit.bench'),
 	submit: require('./submit.bench'),
 	trigger: require('./trigger.bench'),
 	download: require('./download.bench'),
@@ -110,6 +111,7 @@ async function main() {
 			lossShare: 0.1,
 			overlap: q,
 		},
+		resubmit: { n: args.items ?? (q ? 10 : 50), failShare: 0.1, overlap: q },
 		submit: { n: args.items ?? (q ? 16 : 50), latencyMs: q ? 100 : 400, share429: 0.2 },
 		waiting: { n: args.parked ?? (q ? 10 : 100), warmup: q ? 1 : 3, quietMs: q ? 1000 : 2000 },
 	};
@@ -161,7 +163,7 @@ async function runOn(runtime, args, settings, want, log, n8nEnv) {
 		const workflows = [
 			...(want('download') ? [DOWNLOAD.runblob, DOWNLOAD.trigger, DOWNLOAD.httpRequest] : []),
 			...(want('trigger') ? [CALLBACKS.trigger, CALLBACKS.webhook] : []),
-			...['waiting', 'economy', 'submit'].flatMap((name) =>
+			...['waiting', 'economy', 'resubmit', 'submit'].flatMap((name) =>
 				want(name) ? BENCHES[name].workflows(sim.url) : [],
 			),
 		];

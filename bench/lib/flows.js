@@ -128,6 +128,37 @@ function pollingFlow(id, path, baseUrl, intervalSeconds) {
 	return wf;
 }
 
+/**
+ * The retry loop an n8n user builds by hand around RunBlob: the polling baseline, plus IF failed → back to the create
+ * (the status object carries the prompt, so the same request is sent again) instead of Done.
+ */
+function retryLoopFlow(id, path, baseUrl, intervalSeconds) {
+	const wf = pollingFlow(id, path, baseUrl, intervalSeconds);
+	wf.nodes.push({
+		id: uuidFrom(`bench-retry-if:${path}`),
+		name: 'Failed?',
+		type: 'n8n-nodes-base.if',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {
+			conditions: { string: [{ value1: '={{ $json.status }}', operation: 'equal', value2: 'failed' }] },
+		},
+	});
+	wf.connections['Finished?'] = {
+		main: [
+			[{ node: 'Failed?', type: 'main', index: 0 }],
+			[{ node: 'Wait', type: 'main', index: 0 }],
+		],
+	};
+	wf.connections['Failed?'] = {
+		main: [
+			[{ node: 'Create', type: 'main', index: 0 }],
+			[{ node: 'Done', type: 'main', index: 0 }],
+		],
+	};
+	return wf;
+}
+
 /** Starts a run of a Webhook-started workflow and resolves with its execution id. */
 async function startRun(n8n, workflow, body) {
 	const before = new Set((await n8n.executions({ workflowId: workflow.id })).map((e) => e.id));
@@ -198,6 +229,7 @@ module.exports = {
 	generateFlow,
 	waitNodeFlow,
 	pollingFlow,
+	retryLoopFlow,
 	startRun,
 	finishedExecution,
 	untilWaiting,

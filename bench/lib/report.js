@@ -78,6 +78,19 @@ function summaryRows(all) {
 			]);
 			rows.push(['economy: correctness', v, e.ok ? 'N generations, N videos, every run' : 'FAILED', '', '', e.ok ? 'OK' : 'CHECK FAILED']);
 		}
+		const r = results.resubmit;
+		if (r?.error) crashed('resubmit failed generations', v);
+		else if (r) {
+			rows.push([
+				`resubmit: requests per video (N=${r.n}, ${Math.round(r.failShare * 100)} % transient failures)`,
+				v,
+				`Wait for Video + Resubmit ${r.wait.requestsPerVideo.toFixed(2)} (${r.wait.createsPerVideo.toFixed(2)} creates)`,
+				`hand-built retry loop ${r.loop.requestsPerVideo.toFixed(2)} (${r.loop.createsPerVideo.toFixed(2)} creates)`,
+				ratio(r.wait.requestsPerVideo / r.loop.requestsPerVideo),
+				'–',
+			]);
+			rows.push(['resubmit: correctness', v, r.ok ? 'N videos, each failure resubmitted once, paired' : 'FAILED', '', '', r.ok ? 'OK' : 'CHECK FAILED']);
+		}
 		const s = results.submit;
 		if (s?.error) crashed('parallel submission', v);
 		else if (s) {
