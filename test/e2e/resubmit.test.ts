@@ -59,9 +59,13 @@ const WF = {
 	]),
 };
 
+/** Runs of the node in a two-round execution: submit, resubmit, resumed output (see the README). */
+const RUNS_PER_TWO_ROUNDS = 3;
+
 const FINISHED = (status: string) => !['new', 'running', 'waiting', 'unknown'].includes(status);
 
 describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runtime) => {
+	const generationsOf = new Map<string, number>();
 	let sim: Sim;
 	let n8n: N8n;
 
@@ -72,7 +76,12 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
 			// "dup" failures are delivered three times.
 			callbackFaults: (record: { prompt: string }) => (/dup/.test(record.prompt) ? { duplicate: 2 } : {}),
-			timing: { queueMs: 100, processingMs: 500 },
+			// A "replay" prompt's second generation renders for 4 s, so a test can act while the run waits for it.
+			timing: (record: { prompt: string }) => {
+				const n = (generationsOf.get(record.prompt) ?? 0) + 1;
+				generationsOf.set(record.prompt, n);
+				return { queueMs: 100, processingMs: /replay/.test(record.prompt) && n > 1 ? 4000 : 500 };
+			},
 			outcome: {
 				// Permanent: a content-policy refusal (Kling O3's code; Sora's documented sentence). Transient: an upstream
 				// error on the first generation of the prompt, gone on the next one.
@@ -171,8 +180,8 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 			expect(second.family).toBe(first.family);
 			expect(json.video_url).toBe(second.video_url);
 		}
-		// One resume per attempt round: the node ran three times (submit, resubmit, resumed output).
-		expect(execution.data.resultData.runData.RunBlob.length).toBeLessThanOrEqual(3);
+		// One resume per attempt round: the node ran once per round (submit, resubmit), then passed the result on.
+		expect(execution.data.resultData.runData.RunBlob.length).toBe(RUNS_PER_TWO_ROUNDS);
 		expect(execution.data.resultData.runData.Done).toHaveLength(1);
 	}, 180_000);
 
@@ -195,6 +204,33 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 		const items = lastOutput(execution);
 		expect(items.map((item: any) => item.json.status)).toEqual(['completed', 'failed']);
 		expect(items[0].json.attempts.map((a: any) => a.status)).toEqual(['failed', 'completed']);
+	}, 180_000);
+
+	test('a failure callback replayed while the run waits for its new attempt is refused and submits nothing', async () => {
+		const createsBefore = creates();
+		const executionId = await run(WF.resubmit, { jobs: [{ model: 'sora-2', prompt: 'sora replay flaky fifteen' }] });
+		// The first attempt failed and was resubmitted: the run waits for the second one.
+		const [first, second] = await sim.waitFor(() => {
+			const mine = sim.generations().filter((g: any) => g.prompt === 'sora replay flaky fifteen');
+			return mine.length === 2 ? [...mine].reverse() : null;
+		}, 30_000);
+		expect(first.status).toBe('failed');
+		const failure = await sim.waitFor(() => sim.deliveries.find((d: any) => d.generation_id === first.generation_id && d.ok), 10_000);
+		for (let i = 0; i < 100 && (await n8n.execution(executionId, { includeData: false })).status !== 'waiting'; i++) await sleep(100);
+		expect(second.status).not.toMatch(/completed|failed/);
+
+		// RunBlob delivers the same failure again (a retry, or a copy): the run no longer waits for that generation.
+		const again = await n8n.http('POST', failure.url, { body: failure.body });
+		expect(again.status).toBe(409);
+		expect(again.text).toMatch(/does not belong to this execution/);
+		expect(creates() - createsBefore).toBe(2);
+
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		const [item] = lastOutput(execution);
+		expect(item.json).toMatchObject({ status: 'completed', generation_id: second.generation_id });
+		expect(item.json.attempts.map((a: any) => a.generation_id)).toEqual([first.generation_id, second.generation_id]);
+		expect(creates() - createsBefore).toBe(2);
 	}, 180_000);
 
 	test('Minimum Balance refuses the whole batch when the balance is below it: zero creates', async () => {

@@ -318,7 +318,7 @@ class Simulator extends EventEmitter {
 	/**
 	 * Force a generation to finish now; callbacks then run as usual.
 	 * @param {string} id
-	 * @param {{status?: 'completed'|'failed', error_message?: string}} [outcome] default completed
+	 * @param {{status?: 'completed'|'failed', error_message?: string, code?: string, message?: string}} [outcome] default completed (the failure reason: see README, sim.finish)
 	 */
 	finish(id, outcome) {
 		return this.store.finish(id, outcome);
