@@ -183,6 +183,12 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	// are acknowledged as what they are (n8n itself would resume once and refuse the rest).
 	if (!claimResume(waitKey)) return respond(this, ALREADY_RESUMING);
 
+	// A failure read from a status endpoint may lack the reason its callback carries (some families report it only
+	// there); a callback of this run handled meanwhile may have brought it, and Resubmit decides on the reason.
+	for (const [id, status] of known) {
+		const heard = finalOf(runKey, id);
+		if (status.status === 'failed' && heard) known.set(id, heard as IDataObject);
+	}
 	forgetRun(runKey);
 
 	// Acknowledge first (downloads can take longer than RunBlob's 30 s timeout), then resume.
