@@ -78,6 +78,21 @@ const WF = {
 		}),
 		readVideosNode,
 	]),
+	resubmit: chain('e2eQueueResubmit', 'queue resubmit failed generations', [
+		webhookNode('Start', 'queue-resubmit'),
+		splitPromptsNode(),
+		{
+			...runBlobNode('RunBlob', {
+				operation: 'generate',
+				model: 'sora-2',
+				prompt: '={{ $json.prompt }}',
+				completion: 'waitForVideo',
+				waitOptions: { resubmitAttempts: 1 },
+			}),
+			typeVersion: 2,
+		},
+		noOpNode('Done'),
+	]),
 	trigger: chain('e2eQueueTrigger1', 'queue trigger', [trigger, noOpNode('Received')]),
 	notify: chain('e2eQueueNotify01', 'queue generate and notify', [
 		webhookNode('Start', 'queue-notify'),
@@ -133,6 +148,8 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 				const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
 				return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
 			},
+			// "flaky" prompts fail their first generation (an upstream error a resubmission fixes).
+			outcome: { transient: { promptsMatching: 'flaky' } },
 		});
 		cluster = await startCluster({
 			runtime,
@@ -244,6 +261,27 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 		const worker = cluster.workers[0].logs();
 		expect(worker.match(new RegExp(`Worker started execution ${executionId} `, 'g'))).toHaveLength(2);
 		expect(worker).toContain(`Worker finished execution ${executionId} `);
+	}, 180_000);
+
+	test('Resubmit Failed Generations: the resubmission round runs on the worker, once, with duplicated failure callbacks', async () => {
+		const prompts = ['dup flaky q #1', 'dup steady q #2', 'dup flaky q #3'];
+		const creates = () => sim.requests.filter((r: any) => r.method === 'POST' && r.path === '/v1/sora/generate').length;
+		const before = creates();
+		const known = new Set((await main().executions({ workflowId: WF.resubmit.id })).map((e) => e.id));
+		expect((await cluster.http('POST', cluster.webhookUrl('queue-resubmit'), { body: { prompts } })).status).toBe(200);
+		const started = await main().waitForExecution((e) => !known.has(e.id), 60_000, { workflowId: WF.resubmit.id, includeData: false });
+		const execution = await finished(String(started.id));
+		expect(execution.status).toBe('success');
+		const items = nodeOutput(execution, 'RunBlob');
+		expect(items.map((item: any) => [item.json.prompt, item.json.status, item.json.attempts.length])).toEqual([
+			[prompts[0], 'completed', 2],
+			[prompts[1], 'completed', 1],
+			[prompts[2], 'completed', 2],
+		]);
+		await sleep(2000); // duplicated and retried failure callbacks land
+		expect(creates() - before).toBe(5);
+		// The worker ran it three times: up to the wait, the resubmission round, the final resume.
+		expect(cluster.workers.flatMap((w: any) => w.logs().match(new RegExp(`Worker started execution ${started.id} `, 'g')) ?? [])).toHaveLength(3);
 	}, 180_000);
 
 	test('the worker is killed while a run waits; a new worker finishes the run when the callback arrives', async () => {
