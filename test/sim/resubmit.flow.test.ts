@@ -209,3 +209,36 @@ describe('Minimum Balance', () => {
 		expect(creates() - before).toBe(3);
 	});
 });
+
+test('Wait for Image: an image family (task_uuid ids) is resubmitted the same way', async () => {
+	const parameters = {
+		resource: 'image',
+		model: 'nano-banana',
+		completion: 'waitForImage',
+		waitOptions: { resubmitAttempts: 1 },
+	};
+	const before = creates();
+	const waiting = await startWaitingRun(sim, ['a flaky fox photo'], { typeVersion: 2, parameters });
+	const [first] = waiting.ids as string[];
+	sim.finish(first, { status: 'failed', code: 'TASK_FAILED' });
+	const resumed = await deliver(waiting.run.runExecutionData, first);
+	const round = await executeNode({
+		nodeType: new RunBlob(),
+		typeVersion: 2,
+		parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', ...parameters },
+		credentials: runBlobCredential({ baseUrl: sim.url }),
+		credentialTypes,
+		mode: 'webhook',
+		webhookBaseUrl: LOCAL_N8N,
+		executionId: waiting.run.executionId,
+		inputItems: resumed.result.workflowData![0],
+	});
+	const second = String(round.executeData.data.main[0]![0].json.generation_id);
+	expect(sim.get(second)).toMatchObject({ family: sim.get(first)!.family, prompt: 'a flaky fox photo' });
+	sim.finish(second);
+	const done = await deliver(round.runExecutionData, second);
+	const [item] = done.result.workflowData![0];
+	expect(item.json).toMatchObject({ status: 'completed', generation_id: second });
+	expect((item.json.attempts as IDataObject[]).map((a) => a.generation_id)).toEqual([first, second]);
+	expect(creates() - before).toBe(2);
+});
