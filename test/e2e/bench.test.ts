@@ -1,4 +1,4 @@
-// `npm run bench:quick` inside the suite: every benchmark (waiting, economy, submit, trigger, download) runs once in a
+// `npm run bench:quick` inside the suite: every benchmark (waiting, economy, resubmit, submit, trigger, download) runs once in a
 // real n8n 2.8.4 at small sizes, and the run must end with exit code 0 — its correctness checks hold: every parked run
 // resumed once, every generation created once and no request sent for no run, no duplicate create under 429s, exactly
 // one execution per callback and none per duplicate, exact bytes stored. Timing targets are printed by the benchmark,
@@ -44,6 +44,7 @@ test(
 		for (const row of [
 			/\| waiting: correctness +\| 2\.8\.4 \| every run resumed once .*\| OK/,
 			/\| economy: correctness +\| 2\.8\.4 \| N generations, N videos, every run .*\| OK/,
+			/\| resubmit: correctness +\| 2\.8\.4 \| N videos, each failure resubmitted once, paired .*\| OK/,
 			/\| submit: with 429s +\| 2\.8\.4 \| \d+ creates refused, 0 failures, 0 duplicates .*\| OK/,
 			/\| trigger: executions started +\| 2\.8\.4 \| 60 of 60; 30\/30 dup\. without a run .*\| OK/,
 			/\| download 128\.0 MiB: peak RSS growth +\| 2\.8\.4 \|/,
