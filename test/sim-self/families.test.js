@@ -645,6 +645,24 @@ describe('faults, finishing and counters across families', () => {
 		expect(s.counters().veo.callbacks).toBe(s.deliveries.filter((d) => d.family === 'veo').length);
 	});
 
+	test('transient failures: a matching prompt fails its first generations of a family, then completes; refunds per family', async () => {
+		const s = await sim({ timing: FAST, outcome: { failPromptsMatching: 'refuse', transient: { promptsMatching: 'flaky', failures: 2 } } });
+		const ids = [];
+		for (let i = 0; i < 3; i++) {
+			ids.push((await post(s, '/v1/sora', { prompt: 'a flaky boat' })).json.generation_id);
+			await s.waitFor(() => ['completed', 'failed'].includes(s.get(ids[i]).status), 3000);
+		}
+		expect(ids.map((id) => s.get(id).status)).toEqual(['failed', 'failed', 'completed']);
+		expect(s.get(ids[0]).error_message).toBe('Generation failed: upstream error');
+		const o3 = (await post(s, '/v1/kling/o3-video', { prompt: 'a flaky boat' })).json.generation_id;
+		const refused = (await post(s, '/v1/kling/o3-video', { prompt: 'refuse flaky' })).json.generation_id;
+		await s.waitFor(() => s.get(o3).status === 'failed' && s.get(refused).status === 'failed', 3000);
+		// Counted per family; the permanent failure comes first and stays.
+		expect(s.get(o3)).toMatchObject({ failure: 'TASK_FAILED', refunded: true });
+		expect(s.get(refused).failure).not.toBe('TASK_FAILED');
+		expect(s.get(ids[0]).refunded).toBe(false); // Sora: no documented refund
+	});
+
 	test('outcome option and finish() over HTTP work per family; state() carries counters', async () => {
 		const s = await sim({ timing: FAST, outcome: { failPromptsMatching: 'doom', errorCode: 'NON_ENGLISH_PROMPT' } });
 		const a = (await post(s, '/v1/veo', { prompt: 'doom and gloom here' })).json.generation_id;
