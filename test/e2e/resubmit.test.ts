@@ -78,6 +78,8 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 				const n = (generationsOf.get(record.prompt) ?? 0) + 1;
 				generationsOf.set(record.prompt, n);
 				if (/replay/.test(record.prompt) && n > 1) return { queueMs: 100, processingMs: 4000 };
+				// A "restart" prompt's second generation renders until the test finishes it.
+				if (/restart/.test(record.prompt) && n > 1) return { queueMs: 100, processingMs: 600_000 };
 				// Refusals finish first: Kling O3 reports the reason only in its callback (its status read says "see
 				// webhook"), and a failure without a known reason counts as one a new attempt may fix.
 				return { queueMs: 100, processingMs: /policy/.test(record.prompt) ? 200 : 700 };
@@ -240,6 +242,24 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 		expect(item.json.attempts.map((a: any) => a.generation_id)).toEqual([first.generation_id, second.generation_id]);
 		expect(creates() - createsBefore).toBe(2);
 	}, 180_000);
+
+	test('n8n restarts while the run waits for a resubmitted generation: the run finishes with both attempts', async () => {
+		const createsBefore = creates();
+		const executionId = await run(WF.resubmit, { jobs: [{ model: 'kling_o3', prompt: 'o3 restart flaky sixteen' }] });
+		const second = await sim.waitFor(() => {
+			const mine = sim.generations().filter((g: any) => g.prompt === 'o3 restart flaky sixteen');
+			return mine.length === 2 ? mine[0] : null;
+		}, 30_000);
+		for (let i = 0; i < 100 && (await n8n.execution(executionId, { includeData: false })).status !== 'waiting'; i++) await sleep(100);
+		await n8n.restart();
+		sim.finish(second.generation_id);
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		const [item] = lastOutput(execution);
+		expect(item.json).toMatchObject({ status: 'completed', generation_id: second.generation_id });
+		expect(item.json.attempts.map((a: any) => a.status)).toEqual(['failed', 'completed']);
+		expect(creates() - createsBefore).toBe(2);
+	}, 240_000);
 
 	test('Minimum Balance refuses the whole batch when the balance is below it: zero creates', async () => {
 		sim.setBalance(12.5);
