@@ -13,7 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+// eslint-plugin-n8n-nodes-base switches some rules to its own test fixtures' conventions when NODE_ENV=test (as under
+// jest): the scanner must judge this package by the rules it applies to everyone, so the plugin loads without it.
+delete process.env.NODE_ENV;
+const { analyzePackage, SOURCE_FILE_PATTERNS } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { cleanNpmEnv } = createRequire(import.meta.url)('./runtimes.js');
