@@ -75,7 +75,7 @@ function planInstall({ missing, uid, aptGet, sudo, allowInstall }) {
 	if (!allowInstall) return { action: 'stop', packages: missing, command, reason: 'RUNBLOB_SYSTEM_INSTALL=0 forbids installing' };
 	if (uid === 0) return { action: 'install', packages: missing, sudo: false };
 	if (sudo) return { action: 'install', packages: missing, sudo: true };
-	return { action: 'stop', packages: missing, command, reason: 'this user is not root and sudo asks for a password' };
+	return { action: 'stop', packages: missing, command, reason: 'this user is not root and has no passwordless sudo' };
 }
 
 /** The facts planInstall decides on, read from this machine (env decides where apt-get and sudo are looked up). */
