@@ -147,7 +147,7 @@ async function ensureSystemPackages({ env = process.env, uid, debian } = {}) {
 	const lock = ['-o', 'DPkg::Lock::Timeout=300'];
 	log(
 		`installing ${plan.packages.join(', ')} with apt-get${plan.sudo ? ' (through sudo)' : ''}: ` +
-			'usually under a minute; shown as it goes',
+			"apt's output follows, with the time each step took",
 	);
 	await runStep('apt-get update (1/2)', cmd, apt(['-q', ...lock, 'update']), aptEnv);
 	await runStep(
