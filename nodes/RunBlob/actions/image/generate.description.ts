@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
@@ -6,13 +6,47 @@ import {
 	callbackUrlProperties,
 	publicHttpsNotice,
 } from '../../../shared/descriptions';
-import { imageFamilyProperties } from '../../../shared/families';
+import { imageFamilyProperties, imageModelProperty } from '../../../shared/families';
+import { completionForms, toolDescriptions } from '../toolForm';
 
 /**
  * Generate on resource Image: the image families' parameters and the same four completions as Video. "Wait for
  * Image" parks and resumes exactly like "Wait for Video" (video/wait/*); only its default limit is the image
  * families' own (see each family's `defaultWaitMinutes`).
  */
+
+const completionProperty: INodeProperties = {
+	displayName: 'Completion',
+	name: 'completion',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Wait for Image',
+			value: 'waitForImage',
+			description:
+				'Pause this execution (no worker held, no polling) and continue with the finished images when RunBlob calls back',
+		},
+		{
+			name: 'Notify a RunBlob Trigger',
+			value: 'notifyTrigger',
+			description:
+				'Return the generation ID now; a RunBlob Trigger workflow continues when the image is ready',
+		},
+		{
+			name: 'Custom Callback URL',
+			value: 'customCallbackUrl',
+			description:
+				'Return the generation ID now; RunBlob calls your own HTTPS URL when the image is ready',
+		},
+		{
+			name: "Don't Wait",
+			value: 'dontWait',
+			description: 'Return the generation ID now; use Get or Download later',
+		},
+	],
+	default: 'waitForImage',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -41,38 +75,8 @@ const properties: INodeProperties[] = [
 		description:
 			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (for example ChatGPT Images' model, quality or background). They cannot replace a field the node sets.",
 	},
-	{
-		displayName: 'Completion',
-		name: 'completion',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Wait for Image',
-				value: 'waitForImage',
-				description:
-					'Pause this execution (no worker held, no polling) and continue with the finished images when RunBlob calls back',
-			},
-			{
-				name: 'Notify a RunBlob Trigger',
-				value: 'notifyTrigger',
-				description:
-					'Return the generation ID now; a RunBlob Trigger workflow continues when the image is ready',
-			},
-			{
-				name: 'Custom Callback URL',
-				value: 'customCallbackUrl',
-				description:
-					'Return the generation ID now; RunBlob calls your own HTTPS URL when the image is ready',
-			},
-			{
-				name: "Don't Wait",
-				value: 'dontWait',
-				description: 'Return the generation ID now; use Get or Download later',
-			},
-		],
-		default: 'waitForImage',
-	},
+	...completionForms(completionProperty),
+	...toolDescriptions('image', imageModelProperty.options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	{
 		displayName: 'Options',

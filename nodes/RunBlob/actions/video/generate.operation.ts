@@ -3,19 +3,21 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
 import { signCallbackUrl } from '../../../shared/callbackContract';
 import { callbackUrlProperties, publicHttpsNotice } from '../../../shared/descriptions';
 import type { Family } from '../../../shared/families';
-import { familyProperties } from '../../../shared/families';
+import { familyProperties, modelProperty } from '../../../shared/families';
 import { normalise } from '../../../shared/families/normalise';
 import type { Widen } from '../../../shared/families/types';
 import { InputProblem } from '../../../shared/families/types';
 import type { RunBlobSettings } from '../../../shared/transport';
 import { apiRequest, getSettings } from '../../../shared/transport';
 import { callbackUrlProblem } from '../../../shared/urls';
+import { completionForms, toolDescriptions } from '../toolForm';
 import { asNodeError, errorItem } from './common';
 import { isVersion1, modelFor } from './model';
 import {
@@ -38,6 +40,39 @@ export const isWaiting = (completion: Completion) =>
 	completion === 'waitForVideo' || completion === 'waitForImage';
 
 const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
+
+const completionProperty: INodeProperties = {
+	displayName: 'Completion',
+	name: 'completion',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Wait for Video',
+			value: 'waitForVideo',
+			description:
+				'Pause this execution (no worker held, no polling) and continue with the finished videos when RunBlob calls back',
+		},
+		{
+			name: 'Notify a RunBlob Trigger',
+			value: 'notifyTrigger',
+			description:
+				'Return the generation ID now; a RunBlob Trigger workflow continues when the video is ready',
+		},
+		{
+			name: 'Custom Callback URL',
+			value: 'customCallbackUrl',
+			description:
+				'Return the generation ID now; RunBlob calls your own HTTPS URL when the video is ready',
+		},
+		{
+			name: "Don't Wait",
+			value: 'dontWait',
+			description: 'Return the generation ID now; use Get or Download later',
+		},
+	],
+	default: 'waitForVideo',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -65,38 +100,8 @@ const properties: INodeProperties[] = [
 			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (for example Kling's negative prompt, seed or Motion Control reference video). They cannot replace a field the node sets.",
 		displayOptions: { show: v2 },
 	},
-	{
-		displayName: 'Completion',
-		name: 'completion',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Wait for Video',
-				value: 'waitForVideo',
-				description:
-					'Pause this execution (no worker held, no polling) and continue with the finished videos when RunBlob calls back',
-			},
-			{
-				name: 'Notify a RunBlob Trigger',
-				value: 'notifyTrigger',
-				description:
-					'Return the generation ID now; a RunBlob Trigger workflow continues when the video is ready',
-			},
-			{
-				name: 'Custom Callback URL',
-				value: 'customCallbackUrl',
-				description:
-					'Return the generation ID now; RunBlob calls your own HTTPS URL when the video is ready',
-			},
-			{
-				name: "Don't Wait",
-				value: 'dontWait',
-				description: 'Return the generation ID now; use Get or Download later',
-			},
-		],
-		default: 'waitForVideo',
-	},
+	...completionForms(completionProperty),
+	...toolDescriptions('video', modelProperty.options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	{
 		displayName: 'Parallel Submissions',
@@ -119,11 +124,12 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const settings = await getSettings(this);
 	const completion = this.getNodeParameter('completion', 0) as Completion;
-	// n8n runs a node used by an AI Agent as "<type>Tool"; a tool call cannot park the agent's execution.
+	// n8n runs a node used by an AI Agent as "<type>Tool"; a tool call cannot park the agent's execution. Checked
+	// before anything else, and returned as an error item under On Error: Continue, so an agent on n8n 2.8 (which ends
+	// the run on a thrown tool error) still hands the model this message.
 	if (isWaiting(completion) && this.getNode().type.endsWith('Tool')) {
-		throw new NodeOperationError(
+		const error = new NodeOperationError(
 			this.getNode(),
 			`"${completion === 'waitForImage' ? 'Wait for Image' : 'Wait for Video'}" cannot pause an AI Agent's tool call`,
 			{
@@ -131,7 +137,10 @@ export async function execute(
 					'Set Completion to "Don\'t Wait" (the agent gets the generation_id and can use Get later) or "Notify a RunBlob Trigger". Nothing was submitted to RunBlob.',
 			},
 		);
+		if (this.continueOnFail()) return [items.map((_, i) => errorItem(error, i))];
+		throw error;
 	}
+	const settings = await getSettings(this);
 	// Wait mode: one resume URL for the whole execution, checked before anything is paid for.
 	const waitCallbackUrl = isWaiting(completion)
 		? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))
