@@ -32,7 +32,7 @@ const WF = {
 		runBlobToolNode('Generate Video', {
 			model: 'kling_3',
 			prompt: fromAI('prompt', 'What the video shows, in one or two sentences'),
-			duration: fromAI('duration', 'Length in seconds, 3 to 15', 'number'),
+			klingSeconds: fromAI('duration', 'Length in seconds, 3 to 15', 'number'),
 			completion: 'notifyTrigger',
 			// This instance's own trigger (the test's n8n picks its port at start; WEBHOOK_URL is its public base).
 			triggerUrl: `={{ $env.WEBHOOK_URL }}webhook/${triggerPath(trigger)}`,
