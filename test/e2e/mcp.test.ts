@@ -115,7 +115,9 @@ describe.each(RUNTIMES)('RunBlob Tool through n8n\'s MCP Server Trigger, runtime
 			if (item?.json.generation_id === generation.id) runs.push(item.json);
 		}
 		expect(runs).toHaveLength(1);
-		expect(runs[0]).toMatchObject({ status: 'completed', prompt: videoPrompt });
+		// Kling's callback carries no prompt: the run has the generation, its status and the video.
+		expect(runs[0]).toMatchObject({ status: 'completed', model: 'kling_3' });
+		expect(runs[0].video_url).toMatch(/^http/);
 	}, 90_000);
 
 	test('a validation error comes back as an MCP tool error, with zero creates', async () => {
