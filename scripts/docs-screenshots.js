@@ -7,7 +7,7 @@
 //   runblob-node.png, runblob-trigger.png, credential.png   parameter panels and the credential dialog
 //   wait-running.png, wait-running-panel.png                what the editor shows while Wait for Video waits
 //   wait-finished-binary.png   a finished run's output with the video in the Binary tab
-//   agent-chat.png             the agent example's public chat after a message (the playground's fake AI model)
+//   agent-chat.png             the agent example's chat after a message (the playground's fake AI model)
 //
 //   node scripts/docs-screenshots.js [--runtime current|oldest] [--keep] [--only agent-chat]
 //   (npm run docs:screenshots builds first; --only takes just that picture)
@@ -35,6 +35,7 @@ const VIEWPORT = { width: 1440, height: 900 };
 
 const WAIT_EXAMPLE = 'RunBlob: generate a video and wait for it';
 const TRIGGER_EXAMPLE = 'RunBlob: receive finished videos (trigger) → S3, alert on failure';
+const AGENT_EXAMPLE = 'RunBlob: AI agent makes a video and emails it (chat → agent → trigger → email)';
 
 const log = (msg) => process.stdout.write(`[screenshots] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -92,8 +93,9 @@ async function main() {
 		return wf;
 	};
 
-	// 0. The agent example's public chat (first, so --only agent-chat stops here): a message, and the agent's answer once the RunBlob tool has run.
-	await agentChat(page);
+	// 0. The agent example's chat (first, so --only agent-chat stops here): a message, and the agent's answer once the
+	// RunBlob tool has run.
+	await agentChat(page, base, byName(AGENT_EXAMPLE).id);
 	if (ONLY === 'agent-chat') return;
 
 	// 1. Each example's canvas.
@@ -168,16 +170,16 @@ async function main() {
 	}
 }
 
-async function agentChat(page) {
-	const chatUrl = /chat with the agent example: (\S+)/.exec(playground.output)?.[1];
-	if (!chatUrl) throw new Error('the playground printed no agent chat URL');
-	await page.goto(chatUrl, { waitUntil: 'domcontentloaded' });
-	const input = page.locator('textarea').first();
+/** The editor's own chat (Open chat), since the public chat page loads n8n's chat widget from a CDN. */
+async function agentChat(page, base, workflowId) {
+	await openWorkflow(page, base, workflowId);
+	await page.getByRole('button', { name: /Open chat/i }).first().click();
+	const input = page.locator('[data-test-id="chat-input"] textarea, [data-test-id="chat-input"] input, textarea').last();
 	await input.waitFor();
 	await input.fill('Make me a 10-second video of a cat surfing a wave at sunset, and email it to me');
 	await input.press('Enter');
-	await page.getByText('generation_id').first().waitFor({ timeout: 120_000 });
-	await sleep(800);
+	await page.getByText('generation_id').last().waitFor({ timeout: 120_000 });
+	await sleep(1500);
 	await shot(page, 'agent-chat.png');
 }
 

@@ -76,11 +76,16 @@ function workflows(runtime: Runtime) {
 				extra,
 			),
 		),
-		// A tool saved with Wait for Video (from before the tool form hid it): refused, never submitted.
+		// A tool saved with Wait for Video (from before the tool form hid it): refused, never submitted. On Error: Continue
+		// on both versions, so 2.41 shows the setting a 2.8 user needs does no harm there.
 		waiting: agentWorkflow(
 			'e2eAgentWait0001',
 			'agent-wait',
-			runBlobToolNode('Generate Video', { model: 'sora-2', prompt, completion: 'waitForVideo' }, extra),
+			runBlobToolNode(
+				'Generate Video',
+				{ model: 'sora-2', prompt, completion: 'waitForVideo' },
+				{ onError: 'continueRegularOutput' },
+			),
 		),
 		// The same without On Error: Continue (n8n's default), to show what each n8n does with a failing tool.
 		waitingDefault: agentWorkflow(
@@ -215,19 +220,21 @@ describe.each(RUNTIMES)('RunBlob Tool in n8n\'s AI Agent, runtime "%s"', (runtim
 	const refusals: Array<[string, string, Record<string, unknown>, RegExp]> = [
 		['a prompt over the model\'s limit', 'agent-checked', { prompt: 'x'.repeat(4001), duration: 10 }, /The prompt has 4001 characters; RunBlob accepts at most 4000/],
 		['a duration the model does not offer', 'agent-checked', { prompt: 'A cat on a piano', duration: 12 }, /[Dd]uration/],
-		['Wait for Video (a tool call cannot pause the agent)', 'agent-wait', { prompt: 'A cat on a piano' }, /"Wait for Video" cannot pause an AI Agent's tool call/],
+		['Wait for Video (On Error: Continue on both versions)', 'agent-wait', { prompt: 'A cat on a piano' }, /"Wait for Video" cannot pause an AI Agent's tool call/],
 	];
 
 	test.each(refusals)(
-		`%s reaches the model as an error it can act on${runtime === 'oldest' ? ' (On Error: Continue)' : ''}, with zero creates`,
+		`%s reaches the model as an error it can act on${runtime === 'oldest' ? ' (with On Error: Continue)' : ' (by default)'}, with zero creates`,
 		async (_what, path, args, message) => {
 			const before = creates().length;
 			const res = await ask(path, args);
 			expect(res.status).toBe(200);
 			const { toolResult } = conversation();
 			expect(toolResult).toMatch(message);
-			expect(toolResult).not.toMatch(/generation_id/);
+			expect(toolResult).not.toMatch(/"generation_id":/);
 			expect(unquoted(res.json.output)).toMatch(message);
+			// On Error: Continue hands the model the whole error item, with what to do about it.
+			if (runtime === 'oldest' || path === 'agent-wait') expect(toolResult).toMatch(/"description"/);
 			expect(creates().length - before).toBe(0);
 		},
 		TEST_TIMEOUT_MS,

@@ -115,8 +115,8 @@ describe.each(RUNTIMES)('RunBlob Tool through n8n\'s MCP Server Trigger, runtime
 			if (item?.json.generation_id === generation.id) runs.push(item.json);
 		}
 		expect(runs).toHaveLength(1);
-		// Kling's callback carries no prompt: the run has the generation, its status and the video.
-		expect(runs[0]).toMatchObject({ status: 'completed', model: 'kling_3' });
+		// Kling's callback carries neither prompt nor model: the run has the generation, its status and the video.
+		expect(runs[0].status).toBe('completed');
 		expect(runs[0].video_url).toMatch(/^http/);
 	}, 90_000);
 
