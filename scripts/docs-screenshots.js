@@ -173,8 +173,9 @@ async function main() {
 /** The editor's own chat (Open chat), since the public chat page loads n8n's chat widget from a CDN. */
 async function agentChat(page, base, workflowId) {
 	await openWorkflow(page, base, workflowId);
-	await page.getByRole('button', { name: /Open chat/i }).first().click();
-	const input = page.locator('[data-test-id="chat-input"] textarea, [data-test-id="chat-input"] input, textarea').last();
+	// force: the canvas pane sometimes still holds a selection layer over the button right after loading.
+	await page.getByRole('button', { name: /Open chat/i }).first().click({ force: true });
+	const input = page.getByPlaceholder(/Type message/i).first();
 	await input.waitFor();
 	await input.fill('Make me a 10-second video of a cat surfing a wave at sunset, and email it to me');
 	await input.press('Enter');
