@@ -44,7 +44,7 @@ function workflows(runtime: Runtime) {
 				prompt,
 				orientation: fromAI('orientation', 'Aspect ratio: 16:9 (landscape) or 9:16 (portrait)'),
 				duration: fromAI('duration', 'Length in seconds: 10 or 15', 'number'),
-				completion: 'dontWait',
+				// Completion left out: the tool form's default (Don't Wait), as a new RunBlob Tool has it.
 			}),
 		),
 		anyModel: agentWorkflow(
@@ -148,7 +148,7 @@ describe.each(RUNTIMES)('RunBlob Tool in n8n\'s AI Agent, runtime "%s"', (runtim
 	}
 
 	test(
-		'the model is told what the tool does and fills every $fromAI parameter; they reach RunBlob unchanged and the answer names the generation_id',
+		'the model is told what the tool does and fills every $fromAI parameter; they reach RunBlob unchanged (Don\'t Wait, the tool form\'s default) and the answer names the generation_id',
 		async () => {
 			const before = creates().length;
 			const videoPrompt = 'A paper boat drifting down a rainy street at dusk, cinematic';
@@ -166,6 +166,7 @@ describe.each(RUNTIMES)('RunBlob Tool in n8n\'s AI Agent, runtime "%s"', (runtim
 			const [generation] = sim.generations();
 			expect(generation.request).toMatchObject({ prompt: videoPrompt, orientation: '16:9', duration: 15 });
 			expect(generation.callback_url ?? undefined).toBeUndefined();
+			expect(toolResult).toContain('"completion":"dontWait"');
 			expect(toolResult).toContain(generation.id);
 			expect(res.json.output).toContain(generation.id);
 			expect(res.json.output).toMatch(/pending/);
