@@ -41,39 +41,6 @@ export const isWaiting = (completion: Completion) =>
 
 const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
 
-const completionProperty: INodeProperties = {
-	displayName: 'Completion',
-	name: 'completion',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{
-			name: 'Wait for Video',
-			value: 'waitForVideo',
-			description:
-				'Pause this execution (no worker held, no polling) and continue with the finished videos when RunBlob calls back',
-		},
-		{
-			name: 'Notify a RunBlob Trigger',
-			value: 'notifyTrigger',
-			description:
-				'Return the generation ID now; a RunBlob Trigger workflow continues when the video is ready',
-		},
-		{
-			name: 'Custom Callback URL',
-			value: 'customCallbackUrl',
-			description:
-				'Return the generation ID now; RunBlob calls your own HTTPS URL when the video is ready',
-		},
-		{
-			name: "Don't Wait",
-			value: 'dontWait',
-			description: 'Return the generation ID now; use Get or Download later',
-		},
-	],
-	default: 'waitForVideo',
-};
-
 const properties: INodeProperties[] = [
 	{
 		...publicHttpsNotice,
@@ -100,7 +67,38 @@ const properties: INodeProperties[] = [
 			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (for example Kling's negative prompt, seed or Motion Control reference video). They cannot replace a field the node sets.",
 		displayOptions: { show: v2 },
 	},
-	...completionForms(completionProperty),
+	...completionForms({
+		displayName: 'Completion',
+		name: 'completion',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Wait for Video',
+				value: 'waitForVideo',
+				description:
+					'Pause this execution (no worker held, no polling) and continue with the finished videos when RunBlob calls back',
+			},
+			{
+				name: 'Notify a RunBlob Trigger',
+				value: 'notifyTrigger',
+				description:
+					'Return the generation ID now; a RunBlob Trigger workflow continues when the video is ready',
+			},
+			{
+				name: 'Custom Callback URL',
+				value: 'customCallbackUrl',
+				description:
+					'Return the generation ID now; RunBlob calls your own HTTPS URL when the video is ready',
+			},
+			{
+				name: "Don't Wait",
+				value: 'dontWait',
+				description: 'Return the generation ID now; use Get or Download later',
+			},
+		],
+		default: 'waitForVideo',
+	}),
 	...toolDescriptions('video', modelProperty.options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	{

@@ -15,39 +15,6 @@ import { completionForms, toolDescriptions } from '../toolForm';
  * families' own (see each family's `defaultWaitMinutes`).
  */
 
-const completionProperty: INodeProperties = {
-	displayName: 'Completion',
-	name: 'completion',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{
-			name: 'Wait for Image',
-			value: 'waitForImage',
-			description:
-				'Pause this execution (no worker held, no polling) and continue with the finished images when RunBlob calls back',
-		},
-		{
-			name: 'Notify a RunBlob Trigger',
-			value: 'notifyTrigger',
-			description:
-				'Return the generation ID now; a RunBlob Trigger workflow continues when the image is ready',
-		},
-		{
-			name: 'Custom Callback URL',
-			value: 'customCallbackUrl',
-			description:
-				'Return the generation ID now; RunBlob calls your own HTTPS URL when the image is ready',
-		},
-		{
-			name: "Don't Wait",
-			value: 'dontWait',
-			description: 'Return the generation ID now; use Get or Download later',
-		},
-	],
-	default: 'waitForImage',
-};
-
 const properties: INodeProperties[] = [
 	{
 		...publicHttpsNotice,
@@ -75,7 +42,38 @@ const properties: INodeProperties[] = [
 		description:
 			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (for example ChatGPT Images' model, quality or background). They cannot replace a field the node sets.",
 	},
-	...completionForms(completionProperty),
+	...completionForms({
+		displayName: 'Completion',
+		name: 'completion',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Wait for Image',
+				value: 'waitForImage',
+				description:
+					'Pause this execution (no worker held, no polling) and continue with the finished images when RunBlob calls back',
+			},
+			{
+				name: 'Notify a RunBlob Trigger',
+				value: 'notifyTrigger',
+				description:
+					'Return the generation ID now; a RunBlob Trigger workflow continues when the image is ready',
+			},
+			{
+				name: 'Custom Callback URL',
+				value: 'customCallbackUrl',
+				description:
+					'Return the generation ID now; RunBlob calls your own HTTPS URL when the image is ready',
+			},
+			{
+				name: "Don't Wait",
+				value: 'dontWait',
+				description: 'Return the generation ID now; use Get or Download later',
+			},
+		],
+		default: 'waitForImage',
+	}),
 	...toolDescriptions('image', imageModelProperty.options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	{
