@@ -7,8 +7,10 @@
 //   runblob-node.png, runblob-trigger.png, credential.png   parameter panels and the credential dialog
 //   wait-running.png, wait-running-panel.png                what the editor shows while Wait for Video waits
 //   wait-finished-binary.png   a finished run's output with the video in the Binary tab
+//   agent-chat.png             the agent example's chat after a message (the playground's fake AI model)
 //
-//   node scripts/docs-screenshots.js [--runtime current|oldest] [--keep]    (npm run docs:screenshots builds first)
+//   node scripts/docs-screenshots.js [--runtime current|oldest] [--keep] [--only agent-chat]
+//   (npm run docs:screenshots builds first; --only takes just that picture)
 //
 // Environment: CHROMIUM (default /usr/bin/chromium; `apt-get install chromium`), RUNBLOB_RUNTIMES_DIR.
 // Re-runnable: every run starts from an empty n8n, so the pictures change only when the UI or the package does.
@@ -28,10 +30,12 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const args = process.argv.slice(2);
 const RUNTIME = args.includes('--runtime') ? args[args.indexOf('--runtime') + 1] : 'current';
 const KEEP = args.includes('--keep');
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const VIEWPORT = { width: 1440, height: 900 };
 
 const WAIT_EXAMPLE = 'RunBlob: generate a video and wait for it';
 const TRIGGER_EXAMPLE = 'RunBlob: receive finished videos (trigger) → S3, alert on failure';
+const AGENT_EXAMPLE = 'RunBlob: AI agent makes a video and emails it (chat → agent → trigger → email)';
 
 const log = (msg) => process.stdout.write(`[screenshots] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -89,6 +93,10 @@ async function main() {
 		return wf;
 	};
 
+	// 0. The agent example's chat (first, so --only agent-chat stops here): a message, and the agent's answer once the
+	// RunBlob tool has run.
+	await agentChat(page, base, byName(AGENT_EXAMPLE).id);
+	if (ONLY === 'agent-chat') return;
 
 	// 1. Each example's canvas.
 	const files = fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json')).sort();
@@ -160,6 +168,20 @@ async function main() {
 	} catch (err) {
 		log(`node panel pictures not taken this time: ${err.message}`);
 	}
+}
+
+/** The editor's own chat (Open chat), since the public chat page loads n8n's chat widget from a CDN. */
+async function agentChat(page, base, workflowId) {
+	await openWorkflow(page, base, workflowId);
+	// force: the canvas pane sometimes still holds a selection layer over the button right after loading.
+	await page.getByRole('button', { name: /Open chat/i }).first().click({ force: true });
+	const input = page.getByPlaceholder(/Type message/i).first();
+	await input.waitFor();
+	await input.fill('Make me a 10-second video of a cat surfing a wave at sunset, and email it to me');
+	await input.press('Enter');
+	await page.getByText('generation_id').last().waitFor({ timeout: 120_000 });
+	await sleep(1500);
+	await shot(page, 'agent-chat.png');
 }
 
 async function openWorkflow(page, base, id) {
@@ -243,6 +265,7 @@ async function startPlayground() {
 		if (Date.now() > deadline) throw new Error(`the playground did not start:\n${output}`);
 		await sleep(250);
 	}
+	playground.output = output;
 	const base = /Open\s+(http:\/\/\S+)/.exec(output)[1];
 	const [, email, password] = /Log in\s+(\S+)\s+\/\s+(\S+)/.exec(output);
 	playground.login = { email, password };

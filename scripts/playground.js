@@ -6,8 +6,8 @@
 //   npm start                      # or: node scripts/playground.js [--no-build] [--verbose] [--runtime oldest]
 //   Ctrl-C stops n8n, its task runner and the simulator.
 //
-// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN, mail, S3 and chat services use the
-// next 4 ports; 0 = random ports), PLAYGROUND_DIR (default <repo>/.playground), PLAYGROUND_RENDER_SECONDS (default 10),
+// Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN, mail, S3, chat and fake AI model
+// services use the next 5 ports; 0 = random ports), PLAYGROUND_DIR (default <repo>/.playground), PLAYGROUND_RENDER_SECONDS (default 10),
 // RUNBLOB_RUNTIMES_DIR (where the n8n runtimes are cached), and any N8N_* variable you want n8n to see (for example
 // N8N_WEBHOOK_URL=https://<your tunnel>/ to try real RunBlob).
 'use strict';
@@ -20,6 +20,7 @@ const path = require('node:path');
 const harness = require('../test/e2e/harness.js');
 const { exampleFiles, loadExample } = require('./examples.js');
 const { startDeliveryServices } = require('./playground-delivery.js');
+const { startFakeModel } = require('../test/e2e/services/fakeModel.js');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -43,6 +44,8 @@ const SIM_PORT = process.env.PLAYGROUND_SIM_PORT === '0' ? 0 : Number(process.en
 const SIM_CDN_PORT = SIM_PORT === 0 ? 0 : SIM_PORT + 1;
 // The local mail, S3 and chat services of the delivery examples follow the simulator's ports.
 const DELIVERY_PORTS = { smtp: SIM_PORT && SIM_PORT + 2, s3: SIM_PORT && SIM_PORT + 3, chat: SIM_PORT && SIM_PORT + 4 };
+// The agent example's chat model: an OpenAI-compatible fake that calls the RunBlob tool with your chat message.
+const MODEL_PORT = SIM_PORT && SIM_PORT + 5;
 const SIM_KEY = 'sk-sim-test-key';
 // How long the simulator "renders" a video after 3 s in the queue (PLAYGROUND_RENDER_SECONDS, default 10).
 const RENDER_MS = 1000 * Number(process.env.PLAYGROUND_RENDER_SECONDS || 10);
@@ -63,6 +66,7 @@ const fail = (msg) => {
 
 let sim = null;
 let delivery = null;
+let model = null;
 let n8nChild = null;
 let stopping = false;
 
@@ -76,6 +80,7 @@ async function main() {
 		[DELIVERY_PORTS.smtp, 'the local SMTP server', 'set PLAYGROUND_SIM_PORT'],
 		[DELIVERY_PORTS.s3, 'the local S3 server', 'set PLAYGROUND_SIM_PORT'],
 		[DELIVERY_PORTS.chat, 'the local chat webhook receiver', 'set PLAYGROUND_SIM_PORT'],
+		[MODEL_PORT, 'the fake AI model', 'set PLAYGROUND_SIM_PORT'],
 	]) {
 		if (port !== 0 && (await harness.portInUse(port))) {
 			fail(`port ${port} (for ${what}) is already in use on 127.0.0.1 — is another n8n or playground running? (${hint})`);
@@ -113,6 +118,8 @@ async function main() {
 	step(`RunBlob simulator listening on ${sim.url} (videos on ${sim.cdnUrl})`);
 	delivery = await startDeliveryServices({ dir: DIR, ports: DELIVERY_PORTS });
 	step(`local mail, S3 and chat services for the delivery examples are up (what they receive: ${path.relative(REPO_ROOT, delivery.delivered)}/)`);
+	model = await startFakeModel({ port: MODEL_PORT });
+	step(`fake AI model (OpenAI-compatible) for the agent example on ${model.url}`);
 
 	// 6. n8n itself.
 	const userEnv = Object.fromEntries(
@@ -143,7 +150,8 @@ async function main() {
 	if (session) {
 		credentialId = await ensureCredential(session);
 		const credentials = credentialId ? { runBlobApi: { id: credentialId, name: CREDENTIAL_NAME } } : {};
-		for (const c of delivery.credentials) {
+		const modelCredential = { type: 'openAiApi', name: 'Fake AI model (playground)', data: { apiKey: 'sk-playground-fake', url: model.url } };
+		for (const c of [...delivery.credentials, modelCredential]) {
 			const id = await ensureNamedCredential(session, c);
 			if (id) credentials[c.type] = { id, name: c.name };
 		}
@@ -321,6 +329,14 @@ async function activate(session, id, name) {
 	step(res.status === 200 ? `activated "${name}"` : `could not activate "${name}" (HTTP ${res.status}); activate it in the editor`);
 }
 
+/** The public chat pages of the examples' Chat Triggers (live while their workflow is active). */
+function chatUrls(base) {
+	return exampleFiles()
+		.flatMap((file) => loadExample(file).nodes || [])
+		.filter((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger' && node.parameters?.public)
+		.map((node) => `${base.replace(/\/+$/, '')}/webhook/${node.webhookId}/chat`);
+}
+
 /** The public webhook base this n8n uses (whichever of the two variables it reads). */
 function webhookBase(env) {
 	return env.N8N_WEBHOOK_URL || env.WEBHOOK_URL;
@@ -341,10 +357,12 @@ function banner(session, runtime, env) {
 	lines.push(
 		` Simulator   ${sim.url}  (API key ${SIM_KEY}; a video takes ~${3 + RENDER_MS / 1000} s)`,
 		...delivery.summary.map((line) => ` ${line}`),
+		` AI model    ${model.url}  (fake: calls the RunBlob tool with your chat message as the prompt)`,
 		` Data        ${path.relative(REPO_ROOT, DIR) || DIR}/ (delete it to start from scratch)`,
 		` Log         ${path.relative(REPO_ROOT, LOG_FILE)}`,
 		'',
 		' Try it: open "RunBlob: generate a video and wait for it" → Execute workflow.',
+		...chatUrls(webhookBase(env)).map((url) => `         chat with the agent example: ${url} → "a cat surfing a wave" (emailed to the local mail)`),
 		'',
 		' Real RunBlob: open Credentials → "RunBlob (local simulator)" (or add a new RunBlob API credential),',
 		'   set API Key to your key and Base URL to https://platform.runblob.io.',
@@ -361,7 +379,7 @@ function banner(session, runtime, env) {
 async function shutdown(code = 0) {
 	if (stopping) return;
 	stopping = true;
-	const quiet = !n8nChild && !sim;
+	const quiet = !n8nChild && !sim && !model;
 	if (!quiet) process.stdout.write('\n[playground] stopping…\n');
 	const child = n8nChild;
 	if (child && child.exitCode === null && child.signalCode === null) {
@@ -375,6 +393,7 @@ async function shutdown(code = 0) {
 	if (child) harness.killGroup(child.pid, 'SIGKILL'); // the task runner, if it outlived n8n
 	if (sim) await sim.close().catch(() => undefined);
 	if (delivery) await delivery.close().catch(() => undefined);
+	if (model) await model.close().catch(() => undefined);
 	if (!quiet) process.stdout.write('[playground] stopped\n');
 	process.exit(code);
 }

@@ -27,6 +27,7 @@ const WAIT_EXAMPLE = 'RunBlob: generate a video and wait for it';
 const TRIGGER_EXAMPLE = 'RunBlob: receive finished videos (trigger) → S3, alert on failure';
 const TRIGGER_WEBHOOK_PATH = '7e3c2b10-5d4f-4e6a-9b8c-1d2e3f400001/webhook'; // examples/receive-videos-with-trigger.json
 const MANUAL_TRIGGER = "When clicking 'Execute workflow'";
+const AGENT_EXAMPLE = 'RunBlob: AI agent makes a video and emails it (chat → agent → trigger → email)';
 
 // First use on a machine installs the runtime (minutes); otherwise the playground is up in ~15–25 s.
 const SETUP_TIMEOUT_MS = 15 * 60_000;
@@ -190,7 +191,7 @@ describe('npm start (scripts/playground.js)', () => {
 			while (((await portInUse(port)) || (await portInUse(brokerPort))) && Date.now() < deadline) await sleep(200);
 		}
 		if (process.env.RUNBLOB_E2E_VERBOSE) process.stderr.write(`[e2e] playground timings (ms): ${JSON.stringify(timings)}\n`);
-		const keep = passed < 4 || !!exit?.code || /^(1|true|yes)$/i.test(process.env.RUNBLOB_E2E_KEEP || '');
+		const keep = passed < 5 || !!exit?.code || /^(1|true|yes)$/i.test(process.env.RUNBLOB_E2E_KEEP || '');
 		if (dir && !keep) fs.rmSync(dir, { recursive: true, force: true });
 	}, 60_000);
 
@@ -245,7 +246,9 @@ describe('npm start (scripts/playground.js)', () => {
 			headers: { origin: baseUrl, 'access-control-request-method': 'POST' },
 		});
 		expect(String(preflight.headers['access-control-allow-methods'])).toMatch(/POST/);
-		for (const w of workflows.filter((x) => x.name !== TRIGGER_EXAMPLE)) expect(w.active).toBe(false);
+		// The agent example holds its own RunBlob Trigger (and a public chat), so it is activated too.
+		expect(workflows.find((w) => w.name === AGENT_EXAMPLE)?.active).toBe(true);
+		for (const w of workflows.filter((x) => x.name !== TRIGGER_EXAMPLE && x.name !== AGENT_EXAMPLE)) expect(w.active).toBe(false);
 
 		// The imported workflows use the playground's credential, not the example files' placeholder id.
 		const wait = workflows.find((w) => w.name === WAIT_EXAMPLE)!;
@@ -329,6 +332,37 @@ describe('npm start (scripts/playground.js)', () => {
 			expect(generation).toMatchObject({ status: 'completed', prompt: generate.parameters.prompt });
 			expect(generation.callback_url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/`));
 			expect(state.cdnRequests.length).toBeGreaterThan(0);
+			passed++;
+		},
+		RUN_TIMEOUT_MS + 30_000,
+	);
+
+	test(
+		`"${AGENT_EXAMPLE}": the public chat's agent calls the RunBlob tool through the fake model and the video is emailed`,
+		async () => {
+			const chatUrl = /chat with the agent example: (\S+)/.exec(output)?.[1] ?? '';
+			expect(chatUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/webhook/[0-9a-f-]+/chat$`));
+			const mailDir = path.join(dir, 'delivered', 'mail');
+			const mailsBefore = fs.existsSync(mailDir) ? fs.readdirSync(mailDir).filter((f) => f.endsWith('.txt')).length : 0;
+			// What n8n's hosted chat page posts for a message.
+			const videoPrompt = 'a cat surfing a wave at sunset';
+			const res = await httpRequest('POST', chatUrl, {
+				body: { action: 'sendMessage', sessionId: `e2e-${Date.now()}`, chatInput: videoPrompt },
+			});
+			expect(res.status).toBe(200);
+			const state = (await httpRequest('GET', `${simUrl}/_sim/state`)).json;
+			const generation = state.generations.find((g: any) => g.prompt === videoPrompt);
+			expect(generation).toBeDefined();
+			expect(res.json.output).toContain(generation.generation_id);
+
+			// RunBlob (the simulator) finishes it and calls the example's RunBlob Trigger, which emails the MP4.
+			const mail = await until('the agent example\'s email', RUN_TIMEOUT_MS, () => {
+				const files = fs.existsSync(mailDir) ? fs.readdirSync(mailDir).filter((f) => f.endsWith('.txt')).sort() : [];
+				const text = files.slice(mailsBefore).map((f) => fs.readFileSync(path.join(mailDir, f), 'utf8')).join('\n');
+				return text.includes(generation.generation_id) ? text : '';
+			}, 500);
+			expect(mail).toContain('Subject: Your video is ready');
+			expect(mail).toContain(videoPrompt);
 			passed++;
 		},
 		RUN_TIMEOUT_MS + 30_000,

@@ -172,15 +172,42 @@ describe('Generate – Wait for Video used as an AI Agent tool', () => {
 		}
 	}
 
-	it('refuses before submitting anything, pointing at Don\'t Wait', async () => {
+	it('refuses a saved Wait for Video before submitting anything, pointing at Don\'t Wait', async () => {
 		const sim = await startSim();
 		const error = await caught(
-			runNode(sim, waitParams(), { nodeType: new RunBlobTool(), inputItems: [{ json: { prompt: 'x' } }] }),
+			runNode(sim, waitParams({ completion: 'waitForVideo' }), { nodeType: new RunBlobTool(), inputItems: [{ json: { prompt: 'x' } }] }),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('"Wait for Video" cannot pause an AI Agent\'s tool call');
 		expect(error.description).toMatch(/Don't Wait/);
 		expect(posts(sim)).toHaveLength(0);
+	});
+
+	it('returns the refusal as an error item under On Error: Continue, before reading settings or submitting', async () => {
+		const sim = await startSim();
+		const result = await runNode(sim, waitParams({ completion: 'waitForVideo' }), {
+			nodeType: new RunBlobTool(),
+			inputItems: [{ json: { prompt: 'x' } }, { json: { prompt: 'y' } }],
+			continueOnFail: true,
+		});
+		expect(result.waitTill).toBeUndefined();
+		expect(result.output![0].map((item) => item.json.error)).toEqual([
+			'"Wait for Video" cannot pause an AI Agent\'s tool call',
+			'"Wait for Video" cannot pause an AI Agent\'s tool call',
+		]);
+		expect(result.output![0][0].json.description).toMatch(/Nothing was submitted/);
+		expect(result.output![0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it('defaults to Don\'t Wait in the tool form (Completion left out)', async () => {
+		const sim = await startSim();
+		const result = await runNode(sim, waitParams(), {
+			nodeType: new RunBlobTool(),
+			inputItems: [{ json: { prompt: 'x' } }],
+		});
+		expect(result.output![0][0].json).toMatchObject({ status: 'pending', completion: 'dontWait' });
+		expect(posts(sim)).toHaveLength(1);
 	});
 
 	it('still generates with Don\'t Wait as a tool', async () => {

@@ -3,19 +3,21 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
 import { signCallbackUrl } from '../../../shared/callbackContract';
 import { callbackUrlProperties, publicHttpsNotice } from '../../../shared/descriptions';
 import type { Family } from '../../../shared/families';
-import { familyProperties } from '../../../shared/families';
+import { familyProperties, modelProperty } from '../../../shared/families';
 import { normalise } from '../../../shared/families/normalise';
 import type { Widen } from '../../../shared/families/types';
 import { InputProblem } from '../../../shared/families/types';
 import type { RunBlobSettings } from '../../../shared/transport';
 import { apiRequest, getSettings } from '../../../shared/transport';
 import { callbackUrlProblem } from '../../../shared/urls';
+import { completionForms, toolDescriptions } from '../toolForm';
 import { asNodeError, errorItem } from './common';
 import { isVersion1, modelFor } from './model';
 import {
@@ -70,7 +72,7 @@ const properties: INodeProperties[] = [
 			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (for example Kling's negative prompt, seed or Motion Control reference video). They cannot replace a field the node sets.",
 		displayOptions: { show: v2 },
 	},
-	{
+	...completionForms({
 		displayName: 'Completion',
 		name: 'completion',
 		type: 'options',
@@ -101,7 +103,8 @@ const properties: INodeProperties[] = [
 			},
 		],
 		default: 'waitForVideo',
-	},
+	}),
+	...toolDescriptions('video', modelProperty.options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	{
 		displayName: 'Parallel Submissions',
@@ -127,11 +130,12 @@ export async function execute(
 ): Promise<INodeExecutionData[][]> {
 	// A resume that hands failed generations back to be submitted again (wait/resubmitRound.ts).
 	if (isResubmitRound(this, items)) return await resubmitRound.call(this, items);
-	const settings = await getSettings(this);
 	const completion = this.getNodeParameter('completion', 0) as Completion;
-	// n8n runs a node used by an AI Agent as "<type>Tool"; a tool call cannot park the agent's execution.
+	// n8n runs a node used by an AI Agent as "<type>Tool"; a tool call cannot park the agent's execution. Checked
+	// before anything else, and returned as an error item under On Error: Continue, so an agent on n8n 2.8 (which ends
+	// the run on a thrown tool error) still hands the model this message.
 	if (isWaiting(completion) && this.getNode().type.endsWith('Tool')) {
-		throw new NodeOperationError(
+		const error = new NodeOperationError(
 			this.getNode(),
 			`"${completion === 'waitForImage' ? 'Wait for Image' : 'Wait for Video'}" cannot pause an AI Agent's tool call`,
 			{
@@ -139,7 +143,10 @@ export async function execute(
 					'Set Completion to "Don\'t Wait" (the agent gets the generation_id and can use Get later) or "Notify a RunBlob Trigger". Nothing was submitted to RunBlob.',
 			},
 		);
+		if (this.continueOnFail()) return [items.map((_, i) => errorItem(error, i))];
+		throw error;
 	}
+	const settings = await getSettings(this);
 	// Wait mode: one resume URL for the whole execution, checked before anything is paid for.
 	const waitCallbackUrl = isWaiting(completion)
 		? resumeCallbackUrl(this, settings, sharedFamily(this, items.length))

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
@@ -6,9 +6,10 @@ import {
 	callbackUrlProperties,
 	publicHttpsNotice,
 } from '../../../shared/descriptions';
-import { IMAGE_FAMILIES, imageFamilyProperties } from '../../../shared/families';
+import { IMAGE_FAMILIES, imageFamilyProperties, imageModelProperty } from '../../../shared/families';
 import { minimumBalanceProperty } from '../account/balance';
 import { resubmitProperty } from '../generation/wait/description';
+import { completionForms, toolDescriptions } from '../toolForm';
 
 /**
  * Generate on resource Image: the image families' parameters and the same four completions as Video. "Wait for
@@ -43,7 +44,7 @@ const properties: INodeProperties[] = [
 		description:
 			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (for example ChatGPT Images' model, quality or background). They cannot replace a field the node sets.",
 	},
-	{
+	...completionForms({
 		displayName: 'Completion',
 		name: 'completion',
 		type: 'options',
@@ -74,7 +75,8 @@ const properties: INodeProperties[] = [
 			},
 		],
 		default: 'waitForImage',
-	},
+	}),
+	...toolDescriptions('image', imageModelProperty.options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	minimumBalanceProperty,
 	{
