@@ -35,6 +35,9 @@ export class RunBlobTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, not unset: when n8n answers for the trigger ("Answer Once the Run Is Stored") it then sends the
+				// trigger's own acknowledgement; unset, n8n would send the word "firstEntryJson".
+				responseData: '',
 				path: 'webhook',
 			},
 		],
