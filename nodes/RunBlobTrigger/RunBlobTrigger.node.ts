@@ -35,6 +35,9 @@ export class RunBlobTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, not unset: when n8n answers for the trigger ("Answer Once the Run Is Stored") it then sends the
+				// trigger's own acknowledgement; unset, n8n would send the word "firstEntryJson".
+				responseData: '',
 				path: 'webhook',
 			},
 		],
@@ -66,6 +69,14 @@ export class RunBlobTrigger implements INodeType {
 				placeholder: 'Add option',
 				default: {},
 				options: [
+					{
+						displayName: 'Answer Once the Run Is Stored',
+						name: 'answerOnceStored',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to answer RunBlob only after n8n has stored the execution (queue mode: queued it), as n8n\'s Webhook node does: a little slower, but a callback is never lost when n8n stops in the middle of a request (RunBlob retries it). Recommended in queue mode. Not with Download Video or Image, which always answers first.',
+					},
 					{
 						displayName: 'Download Video or Image',
 						name: 'downloadVideo',

@@ -32,6 +32,8 @@ const VIDEO_SIZE = 256 * 1024;
  * webhook-processor restart inside the window even on a loaded machine.
  */
 const TIME_SCALE = 0.1;
+/** Generations per trigger burst. */
+const BURST = 20;
 
 /** Reads every item's downloaded video back through n8n's binary helpers (FNV-1a over every byte). */
 const readVideosNode = {
@@ -63,7 +65,9 @@ async function fnvOf(generationId: string): Promise<number> {
 	return h;
 }
 
-const trigger = triggerNode('RunBlob Trigger', 'e2e-queue-trigger');
+// The queue-mode recipe's trigger: RunBlob is answered once n8n has stored (queued) the execution, so a processor
+// stopping mid-request makes RunBlob retry instead of losing the callback.
+const trigger = triggerNode('RunBlob Trigger', 'e2e-queue-trigger', { options: { answerOnceStored: true } });
 const WF = {
 	wait: chain('e2eQueueWait0001', 'queue wait for video', [
 		webhookNode('Start', 'queue-wait'),
@@ -96,11 +100,12 @@ const WF = {
 	trigger: chain('e2eQueueTrigger1', 'queue trigger', [trigger, noOpNode('Received')]),
 	notify: chain('e2eQueueNotify01', 'queue generate and notify', [
 		webhookNode('Start', 'queue-notify'),
+		splitPromptsNode(),
 		runBlobNode('RunBlob', {
 			operation: 'generate',
-			prompt: '={{ $json.body.prompt }}',
+			prompt: '={{ $json.prompt }}',
 			completion: 'notifyTrigger',
-			triggerUrl: '={{ $json.body.triggerUrl }}',
+			triggerUrl: "={{ $('Start').first().json.body.triggerUrl }}",
 		}),
 	]),
 };
@@ -146,7 +151,7 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			timing: (record: { prompt: string }) => {
 				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
 				const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
-				return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
+				return { queueMs: 100, processingMs: 400 + (9 - n) * 200 };
 			},
 			// "flaky" prompts fail their first generation (an upstream error a resubmission fixes).
 			outcome: { transient: { promptsMatching: 'flaky' } },
@@ -199,20 +204,20 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 	const finished = (id: string, timeoutMs?: number) =>
 		untilStatus(id, (s) => !['waiting', 'running', 'new'].includes(s), timeoutMs);
 
-	/** Starts a generation that notifies the trigger; resolves to its simulator record. */
-	async function generateForTrigger(prompt: string) {
-		const res = await cluster.http('POST', cluster.webhookUrl('queue-notify'), { body: { prompt, triggerUrl: triggerUrl() } });
-		expect(res.status).toBe(200);
-		return sim.waitFor(() => sim.generations().find((g: any) => g.prompt === prompt), 60_000);
-	}
-
-	/** Trigger executions per generation_id (all of them finished). */
+	/** Trigger executions per generation_id among the newest 100 (n8n's page limit; a burst makes at most 40). */
+	const generationOfRun = new Map<string, string>();
 	async function triggerRunsByGeneration() {
 		const byGeneration = new Map<string, string[]>();
-		for (const summary of await main().executions({ workflowId: WF.trigger.id })) {
-			const execution = await finished(summary.id, 60_000);
-			const [item] = nodeOutput(execution, 'RunBlob Trigger');
-			const id = String(item?.json.generation_id);
+		for (const summary of await main().executions({ workflowId: WF.trigger.id, limit: 100 })) {
+			let id = generationOfRun.get(summary.id);
+			if (id === undefined) {
+				// The trigger's output is stored with the execution when n8n creates it, so a run a worker has not picked
+				// up yet (status "new") counts too; one whose output is not readable yet is read again next time.
+				const execution = await main().execution(summary.id, { includeData: true });
+				const [item] = nodeOutput(execution, 'RunBlob Trigger');
+				id = String(item?.json.generation_id);
+				if (item || !['new', 'running'].includes(execution.status)) generationOfRun.set(summary.id, id);
+			}
 			byGeneration.set(id, [...(byGeneration.get(id) ?? []), summary.id]);
 		}
 		return byGeneration;
@@ -311,107 +316,190 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 		expect(replacement.logs()).toContain(`Worker finished execution ${executionId} `);
 	}, 180_000);
 
-	/** Finishes a generation now and waits until `attempts` deliveries of its callback have reached n8n. */
-	async function finishAndAwait(id: string, attempts: number) {
-		sim.finish(id, { status: 'completed' });
-		await sim.waitFor(() => reachedN8n(id).length >= attempts, 60_000);
+	/** One burst's outcome per generation: no execution (lost), exactly one, or more (doubled). */
+	type Tally = { lost: number; once: number; doubled: number; deliveries: number; unreadable: number };
+
+	/**
+	 * A burst of BURST generations notifying the trigger, all finishing at the same moment, with RunBlob's (scaled)
+	 * retry schedule. `deployment` is how the proxy routes the trigger's path: "balanced" (each delivery to the
+	 * processor the scenario picks) or "single writer" (every delivery of `/webhook/<trigger path>` to processor 0, the
+	 * README's recipe). Scenarios:
+	 * - copies: each generation's first delivery goes to both processors at the same moment (with "single writer":
+	 *   twice to processor 0), answered; duplicates-in-flight as a retrying proxy or a double sender makes them.
+	 * - lostRetried: each first delivery is processed but its answer is lost; RunBlob retries 3 s later, on the other
+	 *   processor (the first processor alternates by generation, so both save at once while other callbacks overlap).
+	 * - restart: first answers are lost and processor 0 restarts (graceful stop, start) in the middle of the burst.
+	 */
+	async function triggerBurst(deployment: 'balanced' | 'single writer', scenario: 'copies' | 'lostRetried' | 'restart') {
+		const label = `${deployment.replace(' ', '-')} ${scenario}`;
+		const earlier = new Set([...(await triggerRunsByGeneration()).values()].flat());
+		const prompts = Array.from({ length: BURST }, (_, i) => `slow ${label} ${i}`);
+		const res = await cluster.http('POST', cluster.webhookUrl('queue-notify'), { body: { prompts, triggerUrl: triggerUrl() } });
+		expect(res.status).toBe(200);
+		const records = await sim.waitFor(() => {
+			const found = prompts.map((p) => sim.generations().find((g: any) => g.prompt === p));
+			return found.every(Boolean) ? found : undefined;
+		}, 120_000);
+		const ids: string[] = records.map((g: any) => g.generation_id);
+		const index = new Map(ids.map((id, i) => [id, i]));
+		const attempts = new Map<string, number>();
+		// The README's rule: RunBlob Trigger production paths are /webhook/<webhook id>/webhook.
+		const triggerRule = /^\/webhook\/[^/]+\/webhook(\?|$)/;
+		cluster.balancer.setRoute((req: { path: string; body: string }) => {
+			const id = generationOf(req.body);
+			const i = index.get(id);
+			if (i === undefined || !triggerRule.test(req.path)) return null;
+			const attempt = attempts.get(id) ?? 0;
+			attempts.set(id, attempt + 1);
+			const copies = scenario === 'copies' && attempt === 0 ? 2 : 1;
+			if (deployment === 'single writer') return Array(copies).fill(0);
+			const first = (i + attempt) % 2;
+			return copies === 2 ? [first, 1 - first] : first;
+		});
+		// Attempt 1's answer is lost (after n8n processed it) in the retry scenarios: RunBlob retries on its schedule.
+		cluster.balancer.setLoseAnswer(
+			(req: { body: string }) => scenario !== 'copies' && index.has(generationOf(req.body)) && attempts.get(generationOf(req.body)) === 1,
+		);
+		try {
+			for (const id of ids) sim.finish(id, { status: 'completed' });
+			if (scenario === 'restart') {
+				await sim.waitFor(() => [...attempts.values()].filter((n) => n > 0).length >= BURST / 2, 60_000);
+				await cluster.webhooks[0].restart();
+			}
+			await deliveriesSettled(ids, 240_000);
+		} finally {
+			cluster.balancer.setRoute(null);
+			cluster.balancer.setLoseAnswer(null);
+		}
+
+		// RunBlob has its answer before n8n has stored the execution: wait until every generation has one (or 60 s), and
+		// until the count stays put, so late duplicates count too.
+		let runs = await triggerRunsByGeneration();
+		const deadline = Date.now() + 60_000;
+		for (let stable = 0; stable < 2 && Date.now() < deadline; ) {
+			await sleep(2000);
+			const again = await triggerRunsByGeneration();
+			const total = (m: Map<string, string[]>) => ids.reduce((n, id) => n + (m.get(id)?.length ?? 0), 0);
+			stable = total(again) === total(runs) && ids.every((id) => again.has(id)) ? stable + 1 : 0;
+			runs = again;
+		}
+		const counts = ids.map((id) => runs.get(id)?.length ?? 0);
+		// Runs of this burst whose trigger output cannot be read: n8n 2.41 stores a run redacted when it cannot reach
+		// its database to check credentials (seen on a loaded machine right after a restart). Counted, not attributed.
+		const unreadable = [...runs].filter(([id]) => !index.has(id)).flatMap(([, runIds]) => runIds.filter((r) => !earlier.has(r)));
+		for (const id of ids.filter((id) => !runs.has(id))) {
+			const seen = cluster.balancer.requests.filter((r: any) => generationOf(r.body) === id);
+			process.stderr.write(
+				`[queue ${runtime}] no run for ${id}: ${seen.map((r: any) => `processor ${r.backend} ${r.status}${r.answerLost ? ' (answer lost)' : ''} ${r.answer.slice(0, 120)}`).join(' | ')}\n`,
+			);
+		}
+		const tally: Tally = {
+			lost: counts.filter((n) => n === 0).length,
+			once: counts.filter((n) => n === 1).length,
+			doubled: counts.filter((n) => n > 1).length,
+			deliveries: ids.reduce((n, id) => n + reachedN8n(id).length, 0),
+			unreadable: unreadable.length,
+		};
+		process.stderr.write(
+			`[queue ${runtime}] trigger, ${deployment}, ${scenario}, ${BURST} generations: lost ${tally.lost} / exactly once ` +
+				`${tally.once} / doubled ${tally.doubled} (${tally.deliveries} deliveries processed by n8n` +
+				`${tally.unreadable ? `; ${tally.unreadable} runs stored redacted, generation unreadable` : ''})\n`,
+		);
+		// Must hold in every deployment: every callback acknowledged (RunBlob stopped retrying) and started a run.
+		for (const id of ids) expect(sim.get(id).webhook.state).toBe('delivered');
+		// n8n's own answer after storing the run is the trigger's usual JSON acknowledgement.
+		for (const r of cluster.balancer.requests.filter((r: any) => index.has(generationOf(r.body)) && r.status === 200)) {
+			expect(JSON.parse(r.answer)).toMatchObject({ received: true });
+		}
+		// Nothing lost: every generation has a run (a redacted run may stand for one whose output cannot be read).
+		expect(tally.lost).toBeLessThanOrEqual(tally.unreadable);
+		// No run without a callback: every trigger execution belongs to a generation whose callback n8n processed.
+		const called = new Set(cluster.balancer.requests.filter((r: any) => r.status === 200).map((r: any) => generationOf(r.body)));
+		for (const id of runs.keys()) expect(called.has(id)).toBe(true);
+		if (deployment === 'single writer') {
+			// The recipe: every delivery of the trigger's path reached processor 0 (none to the other one).
+			const backends = new Set(cluster.balancer.requests.filter((r: any) => index.has(generationOf(r.body))).map((r: any) => r.backend));
+			expect(backends).toEqual(new Set([0]));
+		}
+		return tally;
 	}
+
 	/** Deliveries of a generation's callback that n8n processed (answered 200, whether or not RunBlob heard it). */
 	const reachedN8n = (id: string) =>
 		cluster.balancer.requests.filter((r: any) => generationOf(r.body) === id && r.status === 200);
 
-	test("the Trigger on the webhook processor: RunBlob's retries and duplicates across a webhook-processor restart start one execution per generation", async () => {
-		// Until the webhook processor has restarted, RunBlob never hears n8n's answers: every attempt reaches n8n and
-		// RunBlob retries on its schedule. Afterwards the next attempt succeeds, with two duplicate copies.
-		let restarted = false;
-		const watched = new Set<string>();
-		cluster.balancer.setLoseAnswer((req: { body: string }) => !restarted && watched.has(generationOf(req.body)));
-		const ids: string[] = [];
-		for (const prompt of ['slow dup restart #1', 'slow dup restart #2']) {
-			const id = (await generateForTrigger(prompt)).generation_id;
-			watched.add(id);
-			ids.push(id);
-		}
-		// One generation after the other (attempts 1 and 2 of each reach n8n), so no two callbacks are saved at once.
-		for (const id of ids) await finishAndAwait(id, 2);
-		await cluster.webhooks[0].restart();
-		const restartedAt = Date.now();
-		restarted = true;
-		await deliveriesSettled(ids, 150_000);
-		cluster.balancer.setLoseAnswer(null);
+	describe('the RunBlob Trigger on two webhook processors', () => {
+		beforeAll(async () => {
+			await cluster.addWebhookProcessor();
+			await waitForTrigger();
+		}, SETUP_TIMEOUT_MS);
 
-		for (const id of ids) {
-			expect(reachedN8n(id).filter((r: any) => r.at < restartedAt).length).toBeGreaterThanOrEqual(2);
-			// RunBlob's next retry (and its duplicates) reached the restarted process.
-			expect(reachedN8n(id).filter((r: any) => r.at >= restartedAt).length).toBeGreaterThanOrEqual(1);
-			expect(sim.get(id).webhook.state).toBe('delivered');
-		}
-		const runs = await triggerRunsByGeneration();
-		for (const id of ids) expect(runs.get(id)).toHaveLength(1);
-	}, 300_000);
-
-	test('two webhook processors, deliveries alternating between them: RunBlob\'s retries start no extra execution', async () => {
-		await cluster.addWebhookProcessor();
-		await waitForTrigger();
-		cluster.balancer.setRotationKey((req: { body: string }) => generationOf(req.body));
-		// Attempts 1 and 2 reach n8n but RunBlob hears nothing; attempt 3 succeeds. Attempts alternate between the two
-		// processes (3 s and 6 s apart); one generation at a time.
-		const answers = new Map<string, number>();
-		const watched = new Set<string>();
-		cluster.balancer.setLoseAnswer((req: { body: string }) => {
-			const id = generationOf(req.body);
-			if (!watched.has(id)) return false;
-			answers.set(id, (answers.get(id) ?? 0) + 1);
-			return (answers.get(id) ?? 0) <= 2;
-		});
-		const ids: string[] = [];
-		for (const prompt of ['slow alternate retry #1', 'slow alternate retry #2']) {
-			const id = (await generateForTrigger(prompt)).generation_id;
-			watched.add(id);
-			ids.push(id);
-		}
-		for (const id of ids) {
-			await finishAndAwait(id, 3);
-			await deliveriesSettled([id]);
-		}
-		cluster.balancer.setLoseAnswer(null);
-
-		const runs = await triggerRunsByGeneration();
-		for (const id of ids) {
-			expect(reachedN8n(id).map((r: any) => r.backend)).toEqual([0, 1, 0]);
-			expect(runs.get(id)).toHaveLength(1);
-		}
-	}, 240_000);
-
-	test('two webhook processors, concurrent callbacks and duplicate bursts across them: extra executions measured', async () => {
-		// Four generations finish together; each callback is delivered three times within milliseconds (alternating
-		// processes) and the first delivery's answer is lost, so RunBlob also retries 3 s later.
-		const answers = new Map<string, number>();
-		const watched = new Set<string>();
-		cluster.balancer.setLoseAnswer((req: { body: string }) => {
-			const id = generationOf(req.body);
-			if (!watched.has(id)) return false;
-			answers.set(id, (answers.get(id) ?? 0) + 1);
-			return answers.get(id) === 1;
-		});
-		const ids: string[] = [];
-		for (const prompt of ['slow dup burst #1', 'slow dup burst #2', 'slow dup burst #3', 'slow dup burst #4']) {
-			const id = (await generateForTrigger(prompt)).generation_id;
-			watched.add(id);
-			ids.push(id);
-		}
-		for (const id of ids) sim.finish(id, { status: 'completed' });
-		await deliveriesSettled(ids);
-		cluster.balancer.setLoseAnswer(null);
-
-		const runs = await triggerRunsByGeneration();
-		const deliveries = ids.reduce((n, id) => n + reachedN8n(id).length, 0);
-		const extra = ids.reduce((n, id) => n + (runs.get(id)?.length ?? 0) - 1, 0);
-		process.stderr.write(
-			`[queue ${runtime}] two webhook processors, ${ids.length} callbacks finishing together, ${deliveries} deliveries ` +
-				`(bursts of 3 alternating processes + a retry): ${extra} extra executions\n`,
+		// Copies of every callback of a 10-item run reach the processors at the same moment. n8n resumes the run once
+		// (a compare-and-set on the execution row); the node answers before that compare-and-set (downloads may outlast
+		// RunBlob's 30 s), so a copy handled by another process at the same instant cannot know it lost. Routing each
+		// run's /webhook-waiting/<execution id>/ to one processor (hashed by execution id: still balanced across runs)
+		// lets the in-process claim tell every other copy "resumed": false.
+		test.each(['balanced', 'hashed by execution id'] as const)(
+			'Wait for Video, 10 items finishing in reverse order, every callback copied to both processors at once (%s): one resume, items in order, honest answers counted',
+			async (deployment) => {
+				const prompts = Array.from({ length: 10 }, (_, i) => `copies ${deployment} #${i}`);
+				let executionId = '';
+				cluster.balancer.setRoute((req: { path: string }) => {
+					if (!executionId || !req.path.startsWith(`/webhook-waiting/${executionId}/`)) return null;
+					if (deployment === 'balanced') return [0, 1];
+					const owner = Number(executionId) % 2; // the proxy's hash of the execution id, for the test: its parity
+					return [owner, owner];
+				});
+				try {
+					// The route applies from the first callback on: the run parks within seconds, renders take 0.5-2.3 s more.
+					const before = new Set((await main().executions({ workflowId: WF.wait.id })).map((e) => e.id));
+					const started = cluster.http('POST', cluster.webhookUrl('queue-wait'), { body: { prompts } });
+					const execution0 = await main().waitForExecution((e) => !before.has(e.id), 60_000, { workflowId: WF.wait.id, includeData: false });
+					executionId = String(execution0.id);
+					expect((await started).status).toBe(200);
+					const execution = await finished(executionId);
+					expect(execution.status).toBe('success');
+					const items = nodeOutput(execution, 'RunBlob');
+					expect(items.map((item: any) => item.json.prompt)).toEqual(prompts);
+					expect(items.map((item: any) => item.json.status)).toEqual(Array(10).fill('completed'));
+					expect(execution.data.resultData.runData.RunBlob).toHaveLength(1);
+					expect(execution.data.resultData.runData['Read Videos']).toHaveLength(1);
+					await sleep(1000); // copies still in flight get their answers
+				} finally {
+					cluster.balancer.setRoute(null);
+				}
+				const callbacks = cluster.balancer.requests.filter((r: any) => r.path.startsWith(`/webhook-waiting/${executionId}/`));
+				const saidResumed = callbacks.filter((r: any) => /"resumed":\s*true/.test(r.answer));
+				const processors = new Set(callbacks.map((r: any) => r.backend));
+				process.stderr.write(
+					`[queue ${runtime}] Wait for Video, 10 items, every callback copied at once, ${deployment}: ${callbacks.length} ` +
+						`deliveries on processor(s) ${[...processors].join('+')}, ${saidResumed.length} answered "resumed": true, the run resumed once\n`,
+				);
+				if (deployment === 'balanced') {
+					expect(processors).toEqual(new Set([0, 1]));
+					expect(saidResumed.length).toBeGreaterThanOrEqual(1);
+				} else {
+					expect(processors.size).toBe(1);
+					expect(saidResumed).toHaveLength(1);
+				}
+			},
+			240_000,
 		);
-		for (const id of ids) expect(runs.get(id)?.length ?? 0).toBeGreaterThanOrEqual(1);
-		expect(extra).toBeLessThanOrEqual(deliveries - ids.length);
-	}, 240_000);
+
+		// Balanced (round robin): n8n saves a workflow's static data as one blob per request, with no lock, so copies
+		// on two processes at once can both start a run, and one process's save can drop another's record. Measured,
+		// not asserted beyond "nothing lost".
+		test.each(['copies', 'lostRetried', 'restart'] as const)('balanced deployment, %s: nothing lost; duplicates measured', async (scenario) => {
+			await triggerBurst('balanced', scenario);
+		}, 420_000);
+
+		// The recipe: the trigger's path pinned to one webhook processor (in-process claims catch concurrent copies, the
+		// durable record in static data catches retries after a restart): exactly one run per callback.
+		test.each(['copies', 'lostRetried', 'restart'] as const)('single-writer routing of the trigger path, %s: exactly one run per generation', async (scenario) => {
+			const tally = await triggerBurst('single writer', scenario);
+			// Exactly one run per generation: none doubled, and this burst's runs number exactly BURST.
+			expect(tally.doubled).toBe(0);
+			expect(tally.once + tally.unreadable).toBe(BURST);
+		}, 420_000);
+	});
 });

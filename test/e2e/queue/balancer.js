@@ -2,12 +2,16 @@
 // goes to the next backend in turn (round robin), so duplicates of a callback land on different processes. It records
 // each request, and can lose the answer of a request n8n did process (what a proxy timeout or a reset connection does
 // to RunBlob), which makes RunBlob retry on its real schedule. A backend that is down answers 502.
+// Two more behaviours of real deployments: a routing rule that pins some paths to one backend (how a proxy sends a
+// trigger's path to a single webhook processor), and concurrent copies of one request sent to different backends at
+// the same moment (what a balancer that retries a slow upstream, or a sender that delivers twice, produces).
 'use strict';
 
 const http = require('node:http');
 
 /**
- * @typedef {{ at: number, method: string, path: string, backend: number, status: number, answerLost: boolean, body: string }} BalancedRequest
+ * @typedef {{ at: number, method: string, path: string, backend: number, status: number, answerLost: boolean, body: string, answer: string, copy: number }} BalancedRequest
+ * @typedef {{ method: string, path: string, body: string }} IncomingRequest
  * @param {{ port?: number }} [o]
  */
 async function startBalancer({ port = 0 } = {}) {
@@ -15,56 +19,84 @@ async function startBalancer({ port = 0 } = {}) {
 	let backends = [];
 	/** @type {Map<string, number>} next backend per rotation key */
 	const next = new Map();
-	/** @type {(req: { method: string, path: string, body: string }) => string} */
+	/** @type {(req: IncomingRequest) => string} */
 	let rotationKey = () => '';
-	/** @type {(req: { method: string, path: string, body: string }) => boolean} */
+	/** @type {(req: IncomingRequest) => boolean} */
 	let loseAnswer = () => false;
+	/** @type {(req: IncomingRequest) => number | number[] | null | undefined} */
+	let route = () => null;
 	/** @type {BalancedRequest[]} */
 	const requests = [];
+
+	/** Forwards one copy to backend `index`; resolves with its record once the backend answered (or failed). */
+	function forward(incoming, headersIn, body, index, copy) {
+		const backend = backends[index] ?? null;
+		/** @type {BalancedRequest} */
+		const record = { at: Date.now(), ...incoming, backend: index, status: 0, answerLost: false, answer: '', copy };
+		requests.push(record);
+		return new Promise((resolve) => {
+			if (!backend) {
+				record.status = 502;
+				resolve({ record, status: 502, headers: { 'content-type': 'text/plain' }, out: Buffer.from('no backend') });
+				return;
+			}
+			const headers = { ...headersIn, host: `${backend.host}:${backend.port}`, 'content-length': String(body.length) };
+			const upstream = http.request({ host: backend.host, port: backend.port, method: incoming.method, path: incoming.path, headers }, (up) => {
+				const upChunks = [];
+				up.on('data', (c) => upChunks.push(c));
+				up.on('end', () => {
+					record.status = up.statusCode || 0;
+					const out = Buffer.concat(upChunks);
+					record.answer = out.toString('utf8').slice(0, 2000);
+					resolve({ record, status: up.statusCode || 502, headers: up.headers, out });
+				});
+				up.on('error', () => resolve({ record, status: 0, headers: {}, out: Buffer.alloc(0) }));
+			});
+			upstream.on('error', () => {
+				record.status = 502;
+				resolve({ record, status: 502, headers: { 'content-type': 'text/plain' }, out: Buffer.from('backend unavailable') });
+			});
+			upstream.end(body);
+		});
+	}
 
 	const server = http.createServer((req, res) => {
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks);
-			const key = rotationKey({ method: req.method || 'GET', path: req.url || '/', body: body.toString('utf8') });
-			const turn = next.get(key) ?? 0;
-			next.set(key, turn + 1);
-			const index = backends.length ? turn % backends.length : -1;
-			const backend = index >= 0 ? backends[index] : null;
-			const record = { at: Date.now(), method: req.method || 'GET', path: req.url || '/', backend: index, status: 0, answerLost: false, body: body.toString('utf8') };
-			requests.push(record);
-			if (!backend) {
-				record.status = 502;
-				res.writeHead(502, { 'content-type': 'text/plain' }).end('no backend');
-				return;
+			const incoming = { method: req.method || 'GET', path: req.url || '/', body: body.toString('utf8') };
+			const routed = route(incoming);
+			/** @type {number[]} */
+			let targets;
+			if (typeof routed === 'number') targets = [routed];
+			else if (Array.isArray(routed) && routed.length) targets = routed;
+			else {
+				const key = rotationKey(incoming);
+				const turn = next.get(key) ?? 0;
+				next.set(key, turn + 1);
+				targets = [backends.length ? turn % backends.length : -1];
 			}
-			const lose = loseAnswer({ method: record.method, path: record.path, body: record.body });
-			const headers = { ...req.headers, host: `${backend.host}:${backend.port}`, 'content-length': String(body.length) };
-			const upstream = http.request({ host: backend.host, port: backend.port, method: req.method, path: req.url, headers }, (up) => {
-				const upChunks = [];
-				up.on('data', (c) => upChunks.push(c));
-				up.on('end', () => {
-					record.status = up.statusCode || 0;
-					if (lose) {
+			const lose = loseAnswer(incoming);
+			// Every copy goes out at once; the caller gets the first answer (the others are recorded, then dropped).
+			let answered = false;
+			for (const [copy, index] of targets.entries()) {
+				void forward(incoming, req.headers, body, index, copy).then(({ record, status, headers, out }) => {
+					if (answered) return;
+					answered = true;
+					if (status === 0) return void req.socket.destroy();
+					if (lose && status !== 502) {
 						// n8n has done its work; the caller never hears back (its request fails, so RunBlob retries).
 						record.answerLost = true;
 						req.socket.destroy();
 						return;
 					}
-					const out = Buffer.concat(upChunks);
-					const h = { ...up.headers, 'content-length': String(out.length) };
+					const h = { ...headers, 'content-length': String(out.length) };
 					delete h['transfer-encoding'];
 					delete h.connection;
-					res.writeHead(up.statusCode || 502, h).end(out);
+					res.writeHead(status, h).end(out);
 				});
-				up.on('error', () => req.socket.destroy());
-			});
-			upstream.on('error', () => {
-				record.status = 502;
-				if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('backend unavailable');
-			});
-			upstream.end(body);
+			}
 		});
 	});
 	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -90,6 +122,13 @@ async function startBalancer({ port = 0 } = {}) {
 		/** Decides per request whether the caller loses the answer after the backend processed it. */
 		setLoseAnswer(fn) {
 			loseAnswer = fn || (() => false);
+		},
+		/**
+		 * A routing rule per request: the backend index it goes to (502 while that one is down), several indexes to send
+		 * concurrent copies to them at the same moment (the caller gets the first answer), or null to balance it.
+		 */
+		setRoute(fn) {
+			route = fn || (() => null);
 		},
 		close() {
 			return new Promise((resolve) => {
