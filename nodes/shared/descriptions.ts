@@ -31,7 +31,7 @@ export const binaryPropertyNameProperty: INodeProperties = {
 
 export const publicHttpsNotice: INodeProperties = {
 	displayName:
-		'RunBlob only calls public HTTPS URLs: "Wait for Video" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel).',
+		'RunBlob only calls public HTTPS URLs: "Wait for Video" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel). The one exception is a RunBlob simulator on this machine (the local playground): with a loopback Base URL, plain http on loopback works.',
 	name: 'publicHttpsNotice',
 	type: 'notice',
 	default: '',
