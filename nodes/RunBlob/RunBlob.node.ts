@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as image from './actions/image';
 import { router } from './actions/router';
 import * as video from './actions/video';
-import { resumeWebhook, resumeWebhooks } from './actions/video/wait/resume';
+import { resumeWebhook, resumeWebhooks } from './actions/generation/wait/resume';
 
 export class RunBlob implements INodeType {
 	description: INodeTypeDescription = {

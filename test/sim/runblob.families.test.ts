@@ -4,7 +4,7 @@
  * and the Trigger validating each family's callback (signed with its family, or matched by shape when unsigned).
  */
 import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
-import { forgetAllReported } from '../../nodes/RunBlob/actions/video/wait/reportedFinals';
+import { forgetAllReported } from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';

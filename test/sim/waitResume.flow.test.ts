@@ -10,7 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { forgetAllReported } from '../../nodes/RunBlob/actions/video/wait/reportedFinals';
+import { forgetAllReported } from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
 import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
 import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';

@@ -6,7 +6,7 @@ import {
 	rememberFinal,
 	reportedCount,
 	reportedFinals,
-} from '../../nodes/RunBlob/actions/video/wait/reportedFinals';
+} from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
 
 describe('final statuses remembered per waiting run (Wait for Video)', () => {
 	beforeEach(() => forgetAllReported());

@@ -1,4 +1,4 @@
-import { CLAIM_TTL_MS, claimResume, forgetResumeClaims } from '../../nodes/RunBlob/actions/video/wait/resumeClaims';
+import { CLAIM_TTL_MS, claimResume, forgetResumeClaims } from '../../nodes/RunBlob/actions/generation/wait/resumeClaims';
 
 describe('resume claims (Wait for Video)', () => {
 	beforeEach(() => forgetResumeClaims());

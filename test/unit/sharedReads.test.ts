@@ -1,4 +1,4 @@
-import { readsInFlight, sharedRead } from '../../nodes/RunBlob/actions/video/wait/sharedReads';
+import { readsInFlight, sharedRead } from '../../nodes/RunBlob/actions/generation/wait/sharedReads';
 
 describe('status reads shared while in flight (Wait for Video)', () => {
 	it('a second read of the same generation of the same run waits for the first instead of asking again', async () => {

@@ -1,4 +1,4 @@
-import { submitAll } from '../../nodes/RunBlob/actions/video/submitPool';
+import { submitAll } from '../../nodes/RunBlob/actions/generation/submitPool';
 
 /** A submission that resolves when the test says so, recording how many run at once. */
 function gate() {

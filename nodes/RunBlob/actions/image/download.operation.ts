@@ -4,12 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { binaryPropertyNameProperty } from '../../../shared/descriptions';
 import { normalise } from '../../../shared/families/normalise';
 import { downloadIntoBinary, getSettings } from '../../../shared/transport';
-import { runPerItem } from '../video/common';
+import { runPerItem } from '../generation/common';
 import {
 	downloadSourceProperties,
 	fileNameFromUrl,
 	resolveDownloadSource,
-} from '../video/downloadSource';
+} from '../generation/downloadSource';
 
 /** Download on resource Image: the finished image into a binary field, named with the extension of its type. */
 

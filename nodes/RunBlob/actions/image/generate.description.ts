@@ -10,7 +10,7 @@ import { imageFamilyProperties } from '../../../shared/families';
 
 /**
  * Generate on resource Image: the image families' parameters and the same four completions as Video. "Wait for
- * Image" parks and resumes exactly like "Wait for Video" (video/wait/*); only its default limit is the image
+ * Image" parks and resumes exactly like "Wait for Video" (generation/wait/*); only its default limit is the image
  * families' own (see each family's `defaultWaitMinutes`).
  */
 

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { imageModelProperty } from '../../../shared/families';
 import * as video from '../video';
 import * as download from './download.operation';
-import { forImage } from './forImage';
+import { forImage } from '../generation/forImage';
 import * as generateDescription from './generate.description';
 
 /**

@@ -3,10 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty } from '../../../shared/descriptions';
 import { downloadIntoBinary, getSettings } from '../../../shared/transport';
-import { runPerItem } from './common';
-import { downloadSourceProperties, fileNameFromUrl, resolveDownloadSource } from './downloadSource';
-import { outputOf } from './get.operation';
-import { isVersion1 } from './model';
+import { runPerItem } from '../generation/common';
+import {
+	downloadSourceProperties,
+	fileNameFromUrl,
+	resolveDownloadSource,
+} from '../generation/downloadSource';
+import { outputOf } from '../generation/get.operation';
+import { isVersion1 } from '../generation/model';
 
 const properties: INodeProperties[] = [
 	...downloadSourceProperties('Video', 'videoUrl', 'https://cdn.runblob.io/videos/…mp4'),

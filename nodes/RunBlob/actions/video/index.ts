@@ -2,9 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { modelProperty, v1ModelProperty } from '../../../shared/families';
 import * as download from './download.operation';
-import * as generate from './generate.operation';
-import * as get from './get.operation';
-import * as getMany from './getMany.operation';
+import * as generate from '../generation/generate.operation';
+import * as get from '../generation/get.operation';
+import * as getMany from '../generation/getMany.operation';
 
 export { download, generate, get, getMany };
 
