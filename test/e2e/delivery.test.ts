@@ -240,7 +240,12 @@ describe.each(RUNTIMES)('delivery examples in n8n runtime "%s"', (runtime) => {
 		expect(message.body.attachments).toEqual([{ id: 0, filename: `${generation.generation_id}.mp4` }]);
 		expect(message.files).toHaveLength(1);
 		const [upload] = message.files;
-		expect(upload).toMatchObject({ field: 'files[0]', filename: `${generation.generation_id}.mp4`, contentType: 'video/mp4' });
+		if (runtime === 'oldest') {
+			// n8n 2.8's Discord node swaps the part's file name and type (fixed by 2.41; the README says so).
+			expect(upload).toMatchObject({ field: 'files[0]', filename: 'mp4', contentType: `${generation.generation_id}.mp4` });
+		} else {
+			expect(upload).toMatchObject({ field: 'files[0]', filename: `${generation.generation_id}.mp4`, contentType: 'video/mp4' });
+		}
 		expect(upload.data.length).toBe(VIDEO_SIZE);
 		expect(sha256(upload.data)).toBe(await videoSha256(generation.generation_id, VIDEO_SIZE));
 

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	binaryPropertyNameProperty,
 	callbackUrlProperties,
+	LOOPBACK_EXCEPTION,
 	publicHttpsNotice,
 } from '../../../shared/descriptions';
 import { imageFamilyProperties } from '../../../shared/families';
@@ -17,8 +18,7 @@ import { imageFamilyProperties } from '../../../shared/families';
 const properties: INodeProperties[] = [
 	{
 		...publicHttpsNotice,
-		displayName:
-			'RunBlob only calls public HTTPS URLs: "Wait for Image" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel).',
+		displayName: `RunBlob only calls public HTTPS URLs: "Wait for Image" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel). ${LOOPBACK_EXCEPTION}`,
 		displayOptions: { show: { completion: ['waitForImage', 'notifyTrigger'] } },
 	},
 	{
