@@ -10,6 +10,9 @@ const base = {
 };
 
 module.exports = {
+	// Fast layers first (unit, simulator, support, then e2e with the smoke test first); each file's duration at the end.
+	testSequencer: '<rootDir>/test/jest/sequencer.js',
+	reporters: ['default', '<rootDir>/test/jest/durationReporter.js'],
 	projects: [
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...base, displayName: 'simulator', testMatch: ['<rootDir>/test/sim/**/*.test.ts'] },

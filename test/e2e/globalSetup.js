@@ -1,11 +1,14 @@
-// Jest global setup of the e2e project: installs (or reuses) every n8n runtime the run needs, once, before any test
-// file starts, with progress on stderr. A failure stops the run here with one message naming the runtime, the step and
+// Jest global setup of the e2e project: installs the missing Debian packages of the servers the tests start
+// (scripts/system-deps.js; `npm test` already ran it, this covers direct `npx jest` runs), then installs (or reuses)
+// every n8n runtime the run needs, once, before any test file starts, with progress on stderr. A failure stops the run here with one message naming the runtime, the step and
 // the log file, instead of every test file trying the multi-minute install again.
 'use strict';
 
 const runtimes = require('../../scripts/runtimes.js');
+const { ensureSystemPackages } = require('../../scripts/system-deps.js');
 
 module.exports = async function installRuntimesOnce() {
+	await ensureSystemPackages();
 	const names = (process.env.RUNBLOB_E2E_RUNTIMES || 'current,oldest')
 		.split(',')
 		.map((s) => s.trim())

@@ -53,6 +53,32 @@ function note(msg) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const secondsSince = (t) => Math.round((Date.now() - t) / 100) / 10;
 
+/** Where this run's n8n phase times go (read by test/jest/durationReporter.js at the end of the run). */
+const PHASES_FILE = path.join(WORK_ROOT, 'phases.jsonl');
+
+/**
+ * Records how long one phase of an instance took (start, restart, stop, cluster start), with the test file it ran
+ * for, so the end-of-run report can say how much of each e2e file is n8n starting and stopping.
+ * @param {string} phase
+ * @param {number} seconds
+ * @param {{ runtime?: string, label?: string }} [o]
+ */
+function recordPhase(phase, seconds, { runtime = '', label = '' } = {}) {
+	let file = '';
+	try {
+		// Inside a jest test file: the file that asked (jest's expect is a global there).
+		file = /** @type {any} */ (globalThis).expect?.getState?.().testPath || '';
+	} catch {
+		/* not under jest */
+	}
+	try {
+		fs.mkdirSync(WORK_ROOT, { recursive: true });
+		fs.appendFileSync(PHASES_FILE, `${JSON.stringify({ file, phase, runtime, label, seconds })}\n`);
+	} catch {
+		/* a report only: never fail a test over it */
+	}
+}
+
 /**
  * Runs a command to completion without blocking the event loop; rejects with its output on a non-zero exit.
  * @returns {Promise<{ code: number, out: string }>}
@@ -753,6 +779,7 @@ async function startN8n(options = {}) {
 			await launch();
 			await waitForWebhooks();
 			timings.lastRestart = secondsSince(t1);
+			recordPhase('restart', timings.lastRestart, { runtime: runtimeName, label });
 			return instance;
 		},
 		/**
@@ -762,7 +789,10 @@ async function startN8n(options = {}) {
 		 * @param {{ removeWorkDir?: boolean }} [o]
 		 */
 		async stop(o = {}) {
+			const t1 = Date.now();
+			const wasRunning = instance.pid() !== null;
 			await stopProcess();
+			if (wasRunning) recordPhase('stop', secondsSince(t1), { runtime: runtimeName, label });
 			const remove = o.removeWorkDir ?? /^(0|false|no)$/i.test(process.env.RUNBLOB_E2E_KEEP || '');
 			if (remove) fs.rmSync(workDir, { recursive: true, force: true });
 		},
@@ -877,6 +907,7 @@ async function startN8n(options = {}) {
 		throw e;
 	}
 	timings.total = secondsSince(t0);
+	recordPhase('start', timings.total, { runtime: runtimeName, label });
 	note(`n8n ${runtime.version} ready at ${baseUrl} in ${timings.total} s ${JSON.stringify(timings)}`);
 	return instance;
 }
@@ -932,6 +963,8 @@ module.exports = {
 	setupOwnerAndApiKey,
 	killGroup,
 	startWatchdog,
+	recordPhase,
+	PHASES_FILE,
 	REPO_ROOT,
 	WORK_ROOT,
 	ENCRYPTION_KEY,

@@ -13,7 +13,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { startN8n, ensureRuntime, packPackage, installPackage, freePort, portInUse, n8nEnv, httpRequest, WORK_ROOT } = require('../harness');
+const { startN8n, ensureRuntime, packPackage, installPackage, freePort, portInUse, n8nEnv, httpRequest, recordPhase, WORK_ROOT } = require('../harness');
 const { startGroup, waitUntil } = require('../services/processes');
 const { startBalancer } = require('./balancer');
 
@@ -222,6 +222,8 @@ async function startCluster(o) {
 		syncBalancer();
 		cluster.timings.processes = Date.now() - t;
 		cluster.timings.total = Date.now() - t0;
+		// The main's own start is recorded by the harness; this is the workers and webhook processors on top.
+		recordPhase('cluster workers+webhooks start', cluster.timings.processes / 1000, { runtime: o.runtime, label });
 	} catch (e) {
 		await cluster.stop().catch(() => undefined);
 		throw e;

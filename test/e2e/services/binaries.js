@@ -1,12 +1,14 @@
-// Finds the Redis and PostgreSQL server binaries the queue-mode tests start. When they are missing the tests fail with
-// the command that installs them (a silent skip would hide that queue mode is untested on this machine).
+// Finds the Redis and PostgreSQL server binaries the queue-mode tests start. `npm test` installs them first where it can
+// (scripts/system-deps.js); when they are still missing the tests fail with the command that installs them (a silent
+// skip would hide that queue mode is untested on this machine).
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 const INSTALL_HINT =
-	'install them with `sudo apt-get install -y redis-server postgresql` (Debian/Ubuntu; `.ci/run` does this itself)';
+	'install them with `sudo apt-get install -y redis-server postgresql` (Debian/Ubuntu; `npm test` does this itself ' +
+	'when it runs as root or with passwordless sudo: scripts/system-deps.js)';
 
 function onPath(name, env = process.env) {
 	for (const dir of (env.PATH || '').split(path.delimiter)) {
