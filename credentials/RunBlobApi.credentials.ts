@@ -8,10 +8,16 @@ import type {
 } from 'n8n-workflow';
 
 const REJECTED_KEY = 'RunBlob rejected the API key. Check the key in the RunBlob dashboard.';
+const NOT_RUNBLOB = 'No RunBlob API at this Base URL. Check the Base URL.';
 
 /** RunBlob's 401 bodies differ between its pages: FastAPI's `detail` or `{error, message}`. */
 function rejectedKey(key: string, value: string): IAuthenticateRuleResponseSuccessBody {
 	return { type: 'responseSuccessBody', properties: { key, value, message: REJECTED_KEY } };
+}
+
+/** A body that RunBlob never sends for this request: the Base URL points at something else. */
+function notRunBlob(value: string | undefined): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key: 'detail', value, message: NOT_RUNBLOB } };
 }
 
 export class RunBlobApi implements ICredentialType {
@@ -61,9 +67,12 @@ export class RunBlobApi implements ICredentialType {
 		},
 	};
 
-	// A free, authenticated read of a generation that cannot exist: RunBlob checks the key first, so a 404 "Generation
-	// not found" means the key works. Status errors are read from the body because older n8n versions do not apply
-	// responseCode rules to credential tests.
+	// A free, authenticated read of a generation that cannot exist: RunBlob checks the key first, so its documented
+	// 404 body {"detail": "Generation not found"} means the key works. n8n's credential tests can only match a body
+	// key against a value (older n8n versions apply no responseCode rules to them, and a test method would need the
+	// deprecated request helper), so the rules run in order: a rejected key first, then anything without RunBlob's
+	// JSON `detail` (an HTML page, an XML error, an empty 204) or with a web framework's generic 404/405 text is
+	// "not RunBlob". An unreachable Base URL fails before the rules with the connection error (e.g. ECONNREFUSED).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
@@ -74,16 +83,12 @@ export class RunBlobApi implements ICredentialType {
 		rules: [
 			rejectedKey('detail', 'Missing credentials'),
 			rejectedKey('detail', 'Invalid API key'),
+			rejectedKey('detail', 'Not authenticated'),
 			rejectedKey('message', 'Invalid API key'),
 			rejectedKey('error', 'Unauthorized'),
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'detail',
-					value: 'Not Found',
-					message: 'No RunBlob API at this Base URL. Check the Base URL.',
-				},
-			},
+			notRunBlob(undefined),
+			notRunBlob('Not Found'),
+			notRunBlob('Method Not Allowed'),
 		],
 	};
 }

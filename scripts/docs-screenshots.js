@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // `npm run docs:screenshots`: pictures of the real n8n editor with this package, for the README. Starts the playground
 // (scripts/playground.js, what `npm start` runs) in a throwaway folder on free ports, drives Debian's headless Chromium
-// with playwright-core through it as a user would, and saves PNGs under docs/screenshots/:
-//   node-picker-*.png          the node panel searched for "RunBlob" (action and trigger context; best effort)
-//   example-<file>.png         each example's canvas
-//   runblob-node.png, runblob-trigger.png, credential.png   parameter panels and the credential dialog
-//   wait-running.png, wait-running-panel.png                what the editor shows while Wait for Video waits
-//   wait-finished-binary.png   a finished run's output with the video in the Binary tab
-//   agent-chat.png             the agent example's chat after a message (the playground's fake AI model)
+// with playwright-core through it as a user would (version-2 nodes, as the examples are saved), and saves the PNGs
+// listed in PICTURES under docs/screenshots/. test/unit/docsScreenshots.test.ts fails when the README shows a picture
+// that is not in that list. It also checks, in the browser, that the finished video plays in n8n's Binary view (its
+// videoWidth is non-zero and its currentTime advances) and fails otherwise.
+//   agent-chat.png is the agent example's chat after a message (the playground's fake AI model); `--only agent-chat`
+//   takes just that picture.
 //
 //   node scripts/docs-screenshots.js [--runtime current|oldest] [--keep] [--only agent-chat]
 //   (npm run docs:screenshots builds first; --only takes just that picture)
@@ -23,6 +22,27 @@ const os = require('node:os');
 const path = require('node:path');
 
 const harness = require('../test/e2e/harness.js');
+const { exampleFiles } = require('./examples.js');
+
+/** Every picture this script saves (the README may show only these). */
+const PICTURES = [
+	...exampleFiles().map((file) => `example-${file.replace(/\.json$/, '')}.png`),
+	'runblob-node.png', // the Sora 2 node of the wait example
+	'model-picker.png', // the Model list open
+	'kling-o3-panel.png', // Kling O3's own parameters
+	'image-nano-banana.png', // the Image resource with Nano Banana
+	'runblob-trigger.png',
+	'credential.png',
+	'wait-running.png',
+	'wait-running-panel.png',
+	'wait-finished-binary.png', // the finished video, playing
+	'image-finished.png', // a finished image in the Binary view
+	'node-picker-action.png', // one RunBlob entry holds the actions and the trigger
+	'kling-o3-panel-dark.png',
+	'example-generate-video-and-wait-dark.png',
+	'wait-finished-binary-dark.png',
+	'agent-chat.png', // the agent example's chat (the playground's fake AI model)
+];
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -34,6 +54,8 @@ const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const VIEWPORT = { width: 1440, height: 900 };
 
 const WAIT_EXAMPLE = 'RunBlob: generate a video and wait for it';
+const KLING_O3_EXAMPLE = 'RunBlob: Kling O3 video, wait for it';
+const IMAGE_EXAMPLE = 'RunBlob: generate an image, then animate it (waiting on both)';
 const TRIGGER_EXAMPLE = 'RunBlob: receive finished videos (trigger) → S3, alert on failure';
 const AGENT_EXAMPLE = 'RunBlob: AI agent makes a video and emails it (chat → agent → trigger → email)';
 
@@ -106,10 +128,24 @@ async function main() {
 		await shot(page, `example-${file.replace(/\.json$/, '')}.png`);
 	}
 
-	// 3. The parameter panels.
+	// 2. The parameter panels (version-2 nodes, as the examples are saved).
 	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
 	await openNode(page, 'Generate video');
 	await shot(page, 'runblob-node.png');
+	await closeNode(page);
+
+	await openWorkflow(page, base, byName(KLING_O3_EXAMPLE).id);
+	await openNode(page, 'Generate video');
+	await shot(page, 'kling-o3-panel.png');
+	await page.locator('[data-test-id="parameter-input-model"]').first().click();
+	await sleep(800);
+	await shot(page, 'model-picker.png');
+	await page.keyboard.press('Escape');
+	await closeNode(page);
+
+	await openWorkflow(page, base, byName(IMAGE_EXAMPLE).id);
+	await openNode(page, 'Generate key frame');
+	await shot(page, 'image-nano-banana.png');
 	await closeNode(page);
 
 	await openWorkflow(page, base, byName(TRIGGER_EXAMPLE).id);
@@ -121,7 +157,7 @@ async function main() {
 	await shot(page, 'runblob-trigger.png');
 	await closeNode(page);
 
-	// 4. The credential dialog.
+	// 3. The credential dialog.
 	const credentials = await rest('GET', '/credentials');
 	const credential = credentials.find((c) => c.type === 'runBlobApi');
 	await page.goto(`${base}/home/credentials/${credential.id}`);
@@ -130,7 +166,7 @@ async function main() {
 	await shot(page, 'credential.png');
 	await page.keyboard.press('Escape');
 
-	// 5. Wait for Video from the editor's Execute button: while it waits, and once the video is there.
+	// 4. Wait for Video from the editor's Execute button: while it waits, and once the video is there, playing.
 	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
 	await page.locator('[data-test-id="execute-workflow-button"]').first().click();
 	await sleep(5000); // the simulator renders for 60 s here (PLAYGROUND_RENDER_SECONDS): this is the waiting phase
@@ -139,35 +175,107 @@ async function main() {
 	await sleep(500);
 	await shot(page, 'wait-running-panel.png');
 	await closeNode(page);
-	// Until the run has finished (or 150 s, then the picture tells).
+	await waitForRun(rest, byName(WAIT_EXAMPLE).id);
+	// Later renders are short: only the waiting pictures need the long one.
+	await harness.httpRequest('POST', `${playground.simulatorUrl}/_sim/config`, { body: { timing: { queueMs: 500, processingMs: 3000 } } });
+	await openNode(page, 'Generate video');
+	const playing = await showBinary(page, 'video');
+	log(`the finished video in the Binary view: ${JSON.stringify(playing)}`);
+	if (!(playing.videoWidth > 0 && playing.advanced)) throw new Error(`the finished video does not play in n8n's Binary view: ${JSON.stringify(playing)}`);
+	await shot(page, 'wait-finished-binary.png');
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await setTheme(page, 'dark');
+	await sleep(800);
+	await shot(page, 'wait-finished-binary-dark.png');
+	await setTheme(page, 'light');
+	await page.emulateMedia({ colorScheme: 'light' });
+	await page.keyboard.press('Escape');
+	await closeNode(page);
+
+	// 5. A finished image: the image example (Nano Banana, then Kling O3 animating it).
+	await openWorkflow(page, base, byName(IMAGE_EXAMPLE).id);
+	await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+	await waitForRun(rest, byName(IMAGE_EXAMPLE).id);
+	await openNode(page, 'Generate key frame');
+	const image = await showBinary(page, 'img');
+	log(`the finished image in the Binary view: ${JSON.stringify(image)}`);
+	if (!(image.naturalWidth > 0)) throw new Error(`the finished image does not render in n8n's Binary view: ${JSON.stringify(image)}`);
+	await shot(page, 'image-finished.png');
+	await page.keyboard.press('Escape');
+	await closeNode(page);
+
+	// 6. The node panel searched as a newcomer would, on a warmed-up editor (on a busy machine the panel sometimes does
+	// not take the first action).
+	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
+	// The canvas's "+" button (n8n 2.41 moved the keyboard shortcut from Tab to N; the button is in every version).
+	await searchNodes(page, 'RunBlob', async () => {
+		await dismissPopups(page);
+		const plus = page.locator('[data-test-id="node-creator-plus-button"]').first();
+		if (await plus.isVisible().catch(() => false)) await plus.click();
+		else await page.keyboard.press('n');
+	});
+	await shot(page, 'node-picker-action.png');
+	await page.keyboard.press('Escape');
+
+	// 7. Dark theme.
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await setTheme(page, 'dark');
+	await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
+	await shot(page, 'example-generate-video-and-wait-dark.png');
+	await openWorkflow(page, base, byName(KLING_O3_EXAMPLE).id);
+	await openNode(page, 'Generate video');
+	await shot(page, 'kling-o3-panel-dark.png');
+	await closeNode(page);
+
+	const missing = PICTURES.filter((file) => !taken.has(file));
+	if (missing.length) throw new Error(`pictures not taken: ${missing.join(', ')}`);
+}
+
+/** Until the workflow's latest run has finished (or 150 s, then the picture tells). */
+async function waitForRun(rest, workflowId) {
 	const deadline = Date.now() + 150_000;
 	while (Date.now() < deadline) {
-		const executions = await rest('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: byName(WAIT_EXAMPLE).id }))}`);
+		const executions = await rest('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
 		const latest = (executions.results || executions)[0];
-		if (latest && latest.status !== 'running' && latest.status !== 'waiting' && latest.status !== 'new') break;
+		if (latest && latest.status !== 'running' && latest.status !== 'waiting' && latest.status !== 'new') return latest;
 		await sleep(500);
 	}
+	log(`the run of workflow ${workflowId} did not finish within 150 s`);
+	return null;
+}
+
+/**
+ * In the open node's output: the Binary tab, then "View" on the first file, which shows it in n8n's own viewer. For a
+ * video: starts it and reports whether it plays (videoWidth > 0, currentTime advancing); for an image: its size.
+ */
+async function showBinary(page, tag) {
 	await sleep(1500);
-	await openNode(page, 'Generate video');
 	const binaryTab = page.getByText('Binary', { exact: true }).last();
 	if (await binaryTab.isVisible().catch(() => false)) await binaryTab.click();
 	await sleep(800);
-	await shot(page, 'wait-finished-binary.png');
-	await closeNode(page);
-
-	// 6. The node panel searched as a newcomer would: action context (Tab on a canvas), trigger context (empty
-	// workflow). Last, on a warmed-up editor: on a busy machine the panel sometimes does not open, then say so.
-	try {
-		await openWorkflow(page, base, byName(WAIT_EXAMPLE).id);
-		await searchNodes(page, 'RunBlob', () => page.keyboard.press('Tab'));
-		await shot(page, 'node-picker-action.png');
-		await page.keyboard.press('Escape');
-		await openWorkflow(page, base, 'new');
-		await searchNodes(page, 'RunBlob', () => page.getByText('Add first step').first().click());
-		await shot(page, 'node-picker-trigger.png');
-	} catch (err) {
-		log(`node panel pictures not taken this time: ${err.message}`);
+	await page.getByRole('button', { name: 'View' }).first().click();
+	const media = page.locator(`.binary-data-window ${tag}, [class*="binary"] ${tag}, ${tag}`).first();
+	await media.waitFor({ timeout: 30_000 });
+	if (tag === 'img') {
+		await page.waitForFunction((el) => el.complete, await media.elementHandle(), { timeout: 30_000 }).catch(() => undefined);
+		return media.evaluate((el) => ({ naturalWidth: el.naturalWidth, naturalHeight: el.naturalHeight }));
 	}
+	return media.evaluate(async (video) => {
+		video.muted = true;
+		await video.play().catch(() => undefined);
+		const start = video.currentTime;
+		await new Promise((r) => setTimeout(r, 1200));
+		const result = { videoWidth: video.videoWidth, videoHeight: video.videoHeight, from: start, to: video.currentTime };
+		return { ...result, advanced: video.currentTime > start };
+	});
+}
+
+/** n8n keeps the editor's theme in localStorage (N8N_THEME: light, dark or system); it applies on reload. */
+async function setTheme(page, theme) {
+	await page.evaluate((t) => localStorage.setItem('N8N_THEME', t), theme);
+	await page.reload({ waitUntil: 'domcontentloaded' });
+	await sleep(2500);
+	await dismissPopups(page);
 }
 
 /** The editor's own chat (Open chat), since the public chat page loads n8n's chat widget from a CDN. */
@@ -227,8 +335,11 @@ async function closeNode(page) {
 	await sleep(400);
 }
 
+const taken = new Set();
 async function shot(page, file) {
+	if (!PICTURES.includes(file)) throw new Error(`${file} is not in PICTURES`);
 	await page.screenshot({ path: path.join(OUT_DIR, file) });
+	taken.add(file);
 	log(`saved docs/screenshots/${file}`);
 }
 
@@ -269,6 +380,7 @@ async function startPlayground() {
 	const base = /Open\s+(http:\/\/\S+)/.exec(output)[1];
 	const [, email, password] = /Log in\s+(\S+)\s+\/\s+(\S+)/.exec(output);
 	playground.login = { email, password };
+	playground.simulatorUrl = /Simulator\s+(http:\/\/\S+)/.exec(output)[1];
 	log(`playground up at ${base}`);
 	return base;
 }
@@ -295,16 +407,20 @@ async function stop() {
 }
 
 let failed = false;
-main()
-	.then(stop)
-	.catch(async (err) => {
-		failed = true;
-		process.stderr.write(`[screenshots] ${err.stack || err}\n`);
-		// What the browser showed when it failed, next to the kept playground folder.
-		if (currentPage && workDir) {
-			await currentPage.screenshot({ path: path.join(workDir, 'failure.png') }).catch(() => undefined);
-			process.stderr.write(`[screenshots] the page at that moment: ${path.join(workDir, 'failure.png')}\n`);
-		}
-		await stop();
-		process.exit(1);
-	});
+if (require.main === module) {
+	main()
+		.then(stop)
+		.catch(async (err) => {
+			failed = true;
+			process.stderr.write(`[screenshots] ${err.stack || err}\n`);
+			// What the browser showed when it failed, next to the kept playground folder.
+			if (currentPage && workDir) {
+				await currentPage.screenshot({ path: path.join(workDir, 'failure.png') }).catch(() => undefined);
+				process.stderr.write(`[screenshots] the page at that moment: ${path.join(workDir, 'failure.png')}\n`);
+			}
+			await stop();
+			process.exit(1);
+		});
+}
+
+module.exports = { PICTURES };

@@ -38,7 +38,15 @@ async function startDeliveryServices({ dir, ports }) {
 	const chat = await startChatReceiver({
 		port: ports.chat,
 		onMessage(message) {
-			const line = { at: new Date().toISOString(), path: message.path, content: message.body?.content ?? message.raw };
+			// Uploaded files (the video posted as a file) are kept next to the log, as the channel would show them.
+			const files = (message.files || []).map((f) => {
+				const dir = path.join(delivered, 'chat-files');
+				fs.mkdirSync(dir, { recursive: true });
+				const file = path.join(dir, `${Date.now()}-${path.basename(f.filename || 'file')}`);
+				fs.writeFileSync(file, f.data);
+				return path.relative(delivered, file);
+			});
+			const line = { at: new Date().toISOString(), path: message.path, content: message.body?.content ?? message.raw, files };
 			fs.appendFileSync(path.join(delivered, 'chat.log'), JSON.stringify(line) + '\n');
 		},
 	});
@@ -60,7 +68,8 @@ async function startDeliveryServices({ dir, ports }) {
 				forcePathStyle: true,
 			},
 		},
-		{ type: 'discordWebhookApi', name: 'Local chat webhook (playground)', data: { webhookUri: chat.webhookUrl('videos') } },
+		// ?wait=true, as the README tells for Discord: n8n's Discord node reads the reply to a file upload as JSON.
+		{ type: 'discordWebhookApi', name: 'Local chat webhook (playground)', data: { webhookUri: `${chat.webhookUrl('videos')}?wait=true` } },
 	];
 	return {
 		delivered,

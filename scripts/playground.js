@@ -4,6 +4,8 @@
 // credential and the example workflows from examples/. Data lives in .playground/ (git-ignored) and survives restarts.
 //
 //   npm start                      # or: node scripts/playground.js [--no-build] [--verbose] [--runtime oldest]
+//   npm start -- --reset           # puts the examples and the playground's credentials back as shipped
+//                                  # (your other workflows, credentials and past executions are kept)
 //   Ctrl-C stops n8n, its task runner and the simulator.
 //
 // Environment: N8N_PORT (default 5678), PLAYGROUND_SIM_PORT (default 5690; the CDN, mail, S3, chat and fake AI model
@@ -25,7 +27,7 @@ const { startFakeModel } = require('../test/e2e/services/fakeModel.js');
 const REPO_ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-	process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 12).join('\n').replace(/^\/\/ ?/gm, '') + '\n');
+	process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 14).join('\n').replace(/^\/\/ ?/gm, '') + '\n');
 	process.exit(0);
 }
 const flag = (name) => args.includes(name);
@@ -36,6 +38,8 @@ const option = (name, fallback) => {
 
 const RUNTIME = option('--runtime', process.env.PLAYGROUND_RUNTIME || 'current');
 const VERBOSE = flag('--verbose');
+// Restores the examples and the playground's credentials: n8n autosaves, so exploring changes them for good otherwise.
+const RESET = flag('--reset');
 const PORT = Number(process.env.N8N_PORT || 5678);
 const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || PORT + 1);
 // PLAYGROUND_SIM_PORT=0: the simulator and its CDN pick random ports (for throwaway PLAYGROUND_DIRs such as the e2e
@@ -260,15 +264,17 @@ async function ensureCredential(session) {
 	const list = await rest(session, 'GET', '/credentials');
 	if (list.status !== 200) fail(`listing credentials failed: HTTP ${list.status} ${list.text.slice(0, 300)}`);
 	const existing = (list.json.data || []).find((c) => c.name === CREDENTIAL_NAME && c.type === 'runBlobApi');
-	if (existing) {
-		step(`credential "${CREDENTIAL_NAME}" already exists (kept as you left it)`);
-		return existing.id;
-	}
-	const res = await rest(session, 'POST', '/credentials', {
+	const body = {
 		name: CREDENTIAL_NAME,
 		type: 'runBlobApi',
 		data: { apiKey: SIM_KEY, baseUrl: sim.url, callbackSecret: crypto.randomBytes(24).toString('hex') },
-	});
+	};
+	if (existing && RESET) return resetCredential(session, existing.id, body);
+	if (existing) {
+		step(`credential "${CREDENTIAL_NAME}" already exists (kept as you left it; --reset restores it)`);
+		return existing.id;
+	}
+	const res = await rest(session, 'POST', '/credentials', body);
 	if (res.status !== 200) fail(`creating the credential failed: HTTP ${res.status} ${res.text.slice(0, 500)}`);
 	step(`created credential "${CREDENTIAL_NAME}" → ${sim.url}`);
 	return res.json.data.id;
@@ -279,6 +285,7 @@ async function ensureNamedCredential(session, { name, type, data }) {
 	if (!session.cookie) return null;
 	const list = await rest(session, 'GET', '/credentials');
 	const existing = (list.json?.data || []).find((c) => c.name === name && c.type === type);
+	if (existing && RESET) return resetCredential(session, existing.id, { name, type, data });
 	if (existing) return existing.id;
 	const res = await rest(session, 'POST', '/credentials', { name, type, data });
 	if (res.status !== 200) {
@@ -289,7 +296,18 @@ async function ensureNamedCredential(session, { name, type, data }) {
 	return res.json.data.id;
 }
 
-/** Imports each examples/*.json once (by a stable id derived from the file name); edits in n8n are never overwritten. */
+/** --reset: the credential's fields as the playground first created them (same id, so the examples keep it). */
+async function resetCredential(session, id, body) {
+	const res = await rest(session, 'PATCH', `/credentials/${id}`, body);
+	if (res.status !== 200) fail(`restoring the credential "${body.name}" failed: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+	step(`restored credential "${body.name}"`);
+	return id;
+}
+
+/**
+ * Imports each examples/*.json once (by a stable id derived from the file name); edits in n8n are kept, unless
+ * --reset: then each example is saved again as shipped (n8n keeps the earlier versions in its history).
+ */
 async function ensureExamples(session, credentials, webhookBase) {
 	if (!session.cookie) return;
 	for (const file of exampleFiles()) {
@@ -297,14 +315,17 @@ async function ensureExamples(session, credentials, webhookBase) {
 		const wf = loadExample(file, { credentials, webhookBase });
 		const id = `pg${crypto.createHash('sha256').update(file).digest('hex').slice(0, 14)}`;
 		const existing = await rest(session, 'GET', `/workflows/${id}`);
-		if (existing.status === 200) continue;
+		if (existing.status === 200 && !RESET) continue;
 		const body = { id, name: wf.name, nodes: wf.nodes, connections: wf.connections, settings: wf.settings || {} };
-		const res = await rest(session, 'POST', '/workflows', body);
+		const res =
+			existing.status === 200
+				? await rest(session, 'PATCH', `/workflows/${id}?forceSave=true`, { ...body, id: undefined })
+				: await rest(session, 'POST', '/workflows', body);
 		if (res.status !== 200) {
-			step(`could not import examples/${file}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+			step(`could not ${existing.status === 200 ? 'restore' : 'import'} examples/${file}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
 			continue;
 		}
-		step(`imported example "${wf.name}" (examples/${file})`);
+		step(`${existing.status === 200 ? 'restored' : 'imported'} example "${wf.name}" (examples/${file})`);
 		// A trigger only listens on its production URL while its workflow is active.
 		if ((wf.nodes || []).some((node) => node.type === 'n8n-nodes-runblob.runBlobTrigger')) {
 			await activate(session, id, wf.name);
@@ -358,7 +379,8 @@ function banner(session, runtime, env) {
 		` Simulator   ${sim.url}  (API key ${SIM_KEY}; a video takes ~${3 + RENDER_MS / 1000} s)`,
 		...delivery.summary.map((line) => ` ${line}`),
 		` AI model    ${model.url}  (fake: calls the RunBlob tool with your chat message as the prompt)`,
-		` Data        ${path.relative(REPO_ROOT, DIR) || DIR}/ (delete it to start from scratch)`,
+		` Data        ${path.relative(REPO_ROOT, DIR) || DIR}/ (npm start -- --reset restores the examples and credentials;`,
+		'             delete the folder to start from scratch)',
 		` Log         ${path.relative(REPO_ROOT, LOG_FILE)}`,
 		'',
 		' Try it: open "RunBlob: generate a video and wait for it" → Execute workflow.',

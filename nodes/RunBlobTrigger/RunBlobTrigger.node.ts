@@ -44,7 +44,7 @@ export class RunBlobTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give this trigger\'s Production URL to the RunBlob node ("Notify a RunBlob Trigger"), which signs it with the credential\'s Callback Secret. RunBlob only calls HTTPS URLs.',
+					'Give this trigger\'s Production URL to the RunBlob node ("Notify a RunBlob Trigger"), which signs it with the credential\'s Callback Secret. RunBlob only calls HTTPS URLs (a RunBlob simulator on this machine, as in the local playground, also calls http on loopback).',
 				name: 'notice',
 				type: 'notice',
 				default: '',

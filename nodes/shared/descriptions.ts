@@ -29,9 +29,12 @@ export const binaryPropertyNameProperty: INodeProperties = {
 	hint: 'The name of the output binary field for the video',
 };
 
+/** n8n cannot show a notice by the credential's Base URL, so the notice names the one case where http works. */
+export const LOOPBACK_EXCEPTION =
+	'The one exception is a RunBlob simulator on this machine (the local playground): with a loopback Base URL, plain http on loopback works.';
+
 export const publicHttpsNotice: INodeProperties = {
-	displayName:
-		'RunBlob only calls public HTTPS URLs: "Wait for Video" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel).',
+	displayName: `RunBlob only calls public HTTPS URLs: "Wait for Video" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel). ${LOOPBACK_EXCEPTION}`,
 	name: 'publicHttpsNotice',
 	type: 'notice',
 	default: '',

@@ -1,7 +1,7 @@
 // RunBlob's video families inside a real n8n, on the current and the oldest supported n8n (node version 2): Wait for
 // Video with items of two families in one run (Veo and Kling O3), the RunBlob Trigger receiving a Kling O3 callback on
-// the URL the node signed with its family, and a workflow saved with today's version-1 node (an example from
-// examples/, imported unchanged) still running.
+// the URL the node signed with its family, and a workflow saved with the version-1 node (test/e2e/saved/: the
+// Sora example as it was saved before the examples moved to version 2, imported unchanged) still running.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -48,9 +48,9 @@ const splitJobs: Node = {
 
 const o3Trigger = triggerNode('RunBlob Trigger', 'e2e-families-o3');
 
-/** examples/generate-video-and-wait.json exactly as saved, its manual trigger swapped for a webhook of the same name. */
+/** A version-1 workflow exactly as users saved it, its manual trigger swapped for a webhook of the same name. */
 function savedExample(): Workflow {
-	const file = path.join(__dirname, '..', '..', 'examples', 'generate-video-and-wait.json');
+	const file = path.join(__dirname, 'saved', 'v1-generate-video-and-wait.json');
 	const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
 	const nodes = saved.nodes.map((node: Node) =>
 		node.type === 'n8n-nodes-base.manualTrigger'
@@ -192,7 +192,7 @@ describe.each(RUNTIMES)('RunBlob video families in n8n runtime "%s"', (runtime) 
 		expect((await n8n.executions({ workflowId: WF.o3Trigger.id })).filter((e) => !before.has(e.id))).toHaveLength(1);
 	}, 90_000);
 
-	test('a workflow saved with the version-1 node (examples/generate-video-and-wait.json) runs unchanged', async () => {
+	test('a workflow saved with the version-1 node (test/e2e/saved/v1-generate-video-and-wait.json) runs unchanged', async () => {
 		const savedNode = WF.saved.nodes.find((n) => n.type === 'n8n-nodes-runblob.runBlob')!;
 		expect(savedNode.typeVersion).toBe(1);
 		expect(savedNode.parameters).not.toHaveProperty('model');

@@ -6,9 +6,13 @@ import * as path from 'node:path';
 
 import { startN8n } from './harness';
 import { createSimulator } from '../simulator';
+import { startS3Server } from './services/s3';
+import { startChatReceiver } from './services/chat';
 
 type N8n = Awaited<ReturnType<typeof startN8n>>;
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
+type S3 = Awaited<ReturnType<typeof startS3Server>>;
+type Chat = Awaited<ReturnType<typeof startChatReceiver>>;
 
 const GOOD_KEY = 'sk-sim-test-key';
 const RUNTIMES = (process.env.RUNBLOB_E2E_RUNTIMES || 'current,oldest')
@@ -23,6 +27,8 @@ const TEST_TIMEOUT_MS = 60_000;
 describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 	let sim: Sim | undefined;
 	let n8n: N8n | undefined;
+	let s3: S3 | undefined;
+	let chat: Chat | undefined;
 
 	const credential = (id: string, name: string, apiKey: string) => ({
 		id,
@@ -33,6 +39,8 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 
 	beforeAll(async () => {
 		sim = await createSimulator({ port: 0, apiKeys: [GOOD_KEY] });
+		s3 = await startS3Server();
+		chat = await startChatReceiver();
 		n8n = await startN8n({
 			runtime,
 			label: 'smoke',
@@ -48,6 +56,8 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 	afterAll(async () => {
 		await n8n?.stop();
 		await sim?.close();
+		await s3?.close();
+		await chat?.close();
 	}, 60_000);
 
 	/** POST /rest/credentials/test — same body on 2.8.4 and 2.41.1: the stored credential's id plus the data to test. */
@@ -56,6 +66,12 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 		const { name, type, data } = stored.data;
 		const res = await n8n!.rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
 		return res.data as { status: 'OK' | 'Error'; message: string };
+	}
+
+	/** Stores a RunBlob credential with this Base URL (created through n8n's API, as the editor does) and tests it. */
+	async function testBaseUrl(name: string, baseUrl: string, apiKey = 'sk-some-wrong-key') {
+		const created = await n8n!.rest('POST', '/credentials', { name, type: 'runBlobApi', data: { apiKey, baseUrl, callbackSecret: '' } });
+		return testCredential(created.data.id as string);
 	}
 
 	test(
@@ -144,6 +160,33 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 			expect(result.status).toBe('Error');
 			expect(result.message).not.toContain('RunBlob rejected the API key');
 			expect(result.message).toMatch(/ECONNREFUSED|connect/i);
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	// Servers that answer something else than RunBlob, with a key RunBlob would reject: none may pass as RunBlob, and
+	// none may blame the key.
+	test.each([
+		['n8n itself (an HTML page, 200)', () => n8n!.baseUrl],
+		['an S3 server (an XML error, 404)', () => s3!.url],
+		['a chat webhook receiver (empty 204)', () => chat!.url],
+	])(
+		'credential test says "No RunBlob API" when the Base URL is %s',
+		async (name, baseUrl) => {
+			const result = await testBaseUrl(`Not RunBlob: ${name}`, baseUrl());
+			expect(result).toEqual({ status: 'Error', message: 'No RunBlob API at this Base URL. Check the Base URL.' });
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	test(
+		'credential test through the editor API: the simulator with the right key passes, with a wrong key it names the key',
+		async () => {
+			expect(await testBaseUrl('Simulator, right key', `${sim!.url}/`, GOOD_KEY)).toEqual(expect.objectContaining({ status: 'OK' }));
+			expect(await testBaseUrl('Simulator, wrong key', sim!.url)).toEqual({
+				status: 'Error',
+				message: 'RunBlob rejected the API key. Check the key in the RunBlob dashboard.',
+			});
 		},
 		TEST_TIMEOUT_MS,
 	);

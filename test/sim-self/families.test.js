@@ -712,17 +712,17 @@ describe('image files', () => {
 		return ~c >>> 0;
 	}
 
-	test('PNG: valid chunks and CRCs, 8x8 RGB pixels that inflate, padding in an ancillary chunk, exact size', () => {
+	test('PNG: valid chunks and CRCs, 160x90 RGB pixels that inflate, padding in an ancillary chunk, exact size', () => {
 		for (const size of [0, 100, 5000, 300000]) {
 			const buf = imageBytes('abc', size, 'png');
 			if (size >= 200) expect(buf.length).toBe(size);
 			const chunks = pngChunks(buf);
 			expect(chunks.every((c) => c.crcOk)).toBe(true);
 			expect(chunks[0].type).toBe('IHDR');
-			expect(chunks[0].data).toEqual(Buffer.from([0, 0, 0, 8, 0, 0, 0, 8, 8, 2, 0, 0, 0]));
+			expect(chunks[0].data).toEqual(Buffer.from([0, 0, 0, 160, 0, 0, 0, 90, 8, 2, 0, 0, 0]));
 			expect(chunks[chunks.length - 1].type).toBe('IEND');
 			const pixels = require('node:zlib').inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
-			expect(pixels.length).toBe(8 * (1 + 8 * 3));
+			expect(pixels.length).toBe(90 * (1 + 160 * 3));
 			for (const c of chunks) if (!['IHDR', 'IDAT', 'IEND'].includes(c.type)) expect(c.type.charCodeAt(0) & 0x20).toBe(0x20); // ancillary
 		}
 	});

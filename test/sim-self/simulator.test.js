@@ -8,6 +8,7 @@ const crypto = require('node:crypto');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { createSimulator, videoBytes, videoSha256 } = require('../simulator');
+const { PLAYABLE } = require('../simulator/video');
 const { KEY, request, createReceiver, sleep } = require('./helpers');
 const { RUNBLOB_STATUS_KEYS } = require('../support');
 
@@ -582,7 +583,7 @@ describe('CDN', () => {
 		expect(res.headers['content-length']).toBe(String(size));
 		let first;
 		for await (const chunk of res) {
-			if (!first) first = Buffer.from(chunk.subarray(0, 40));
+			if (!first) first = Buffer.from(chunk.subarray(0, PLAYABLE.length + 8));
 			hash.update(chunk);
 			received += chunk.length;
 			if ((received & 0xfffff) < chunk.length) peak = Math.max(peak, process.memoryUsage().heapUsed);
@@ -590,9 +591,11 @@ describe('CDN', () => {
 		expect(received).toBe(size);
 		expect(hash.digest('hex')).toBe(await videoSha256(id, size));
 		expect(peak - baseline).toBeLessThan(size / 4);
+		// The real video first (players show it), then a `free` box that players skip, up to the file's size.
 		expect(first.subarray(4, 32).toString('latin1')).toBe('ftypisom\u0000\u0000\u0002\u0000isomiso2avc1mp41');
-		expect(first.readUInt32BE(32)).toBe(size - 32);
-		expect(first.subarray(36, 40).toString('latin1')).toBe('mdat');
+		expect(first.subarray(0, PLAYABLE.length).equals(PLAYABLE)).toBe(true);
+		expect(first.readUInt32BE(PLAYABLE.length)).toBe(size - PLAYABLE.length);
+		expect(first.subarray(PLAYABLE.length + 4, PLAYABLE.length + 8).toString('latin1')).toBe('free');
 		expect(s.cdnRequests).toHaveLength(1);
 		expect(s.cdnRequests[0]).toMatchObject({ method: 'GET', status: 200, authorization: false, bytesSent: size });
 	});
@@ -646,19 +649,20 @@ describe('CDN', () => {
 		expect(await videoSha256(id, 4096)).not.toBe(await videoSha256(bad, 4096));
 	});
 
-	test('multi-GiB videos: 64-bit mdat header, HEAD and Range reads without generating the whole file', async () => {
+	test('multi-GiB videos: 64-bit free box header after the playable video, HEAD and Range reads without generating the whole file', async () => {
 		const size = 5 * 1024 * 1024 * 1024 + 3;
 		const s = await sim({ timing: { queueMs: 0, processingMs: 1 }, videoSize: () => size });
 		const id = (await generate(s, { prompt: 'huge' })).json.generation_id;
 		await s.waitFor(() => s.get(id).status === 'completed', 2000);
 		const url = s.get(id).video_url;
 		const t0 = Date.now();
-		let r = await download(url, { range: 'bytes=0-47' });
+		const at = PLAYABLE.length;
+		let r = await download(url, { range: `bytes=${at}-${at + 15}` });
 		expect(r.status).toBe(206);
-		expect(r.headers['content-range']).toBe(`bytes 0-47/${size}`);
-		expect(r.body.readUInt32BE(32)).toBe(1); // largesize form
-		expect(r.body.subarray(36, 40).toString('latin1')).toBe('mdat');
-		expect(r.body.readBigUInt64BE(40)).toBe(BigInt(size - 32));
+		expect(r.headers['content-range']).toBe(`bytes ${at}-${at + 15}/${size}`);
+		expect(r.body.readUInt32BE(0)).toBe(1); // largesize form
+		expect(r.body.subarray(4, 8).toString('latin1')).toBe('free');
+		expect(r.body.readBigUInt64BE(8)).toBe(BigInt(size - at));
 		r = await download(url, { range: 'bytes=-70000' });
 		expect(r.body.length).toBe(70000);
 		expect(r.body.equals(await collect(videoBytes(id, size, { start: size - 70000, end: size - 1 })))).toBe(true);

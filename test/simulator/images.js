@@ -2,7 +2,7 @@
 /**
  * Deterministic image files for completed image generations, and the CDN handler that serves them.
  *
- * PNG: signature, IHDR (8x8 RGB, 8 bit), one IDAT of a solid colour derived from the id, an optional private
+ * PNG: signature, IHDR (160x90 RGB, 8 bit), one IDAT of three colour bands derived from the id, an optional private
  * ancillary `rbPd` chunk of pseudo-random padding (decoders skip it), IEND. JPEG: SOI, APP0 JFIF, optional COM
  * segments of padding, then a baseline 8x8 grey image (one block, DC only), EOI. The padding brings the file to the
  * configured `imageSize` when that is larger than the bare image; below it, the file is the bare image.
@@ -48,12 +48,29 @@ function filler(id, n) {
 	return out;
 }
 
-/** @param {string} id */
+const PNG_W = 160;
+const PNG_H = 90;
+
+/** A 160x90 RGB picture of three bands whose colours come from the id (deflates to under 200 bytes). */
 function pngCore(id) {
 	const [r, g, b] = crypto.createHash('sha256').update(id).digest();
-	const ihdr = Buffer.from([0, 0, 0, 8, 0, 0, 0, 8, 8, 2, 0, 0, 0]);
-	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 8 }, () => [r, g, b]).flat())]);
-	const idat = zlib.deflateSync(Buffer.concat(Array.from({ length: 8 }, () => row)));
+	const bands = [
+		[r, g, b],
+		[255 - r, 255 - g, 255 - b],
+		[b, r, g],
+	];
+	const rows = [];
+	for (let y = 0; y < PNG_H; y++) {
+		const colour = bands[Math.floor((y * bands.length) / PNG_H)];
+		const row = Buffer.alloc(1 + PNG_W * 3); // filter byte 0, then the pixels
+		for (let x = 0; x < PNG_W; x++) row.set(colour, 1 + x * 3);
+		rows.push(row);
+	}
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(PNG_W, 0);
+	ihdr.writeUInt32BE(PNG_H, 4);
+	ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+	const idat = zlib.deflateSync(Buffer.concat(rows), { level: 9 });
 	return { head: Buffer.concat([PNG_SIG, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat)]), tail: pngChunk('IEND', Buffer.alloc(0)) };
 }
 

@@ -1,15 +1,20 @@
 'use strict';
 /**
- * Deterministic "MP4" bytes for completed generations, and the CDN request handler that serves them.
+ * Deterministic MP4 files for completed generations, and the CDN request handler that serves them.
  *
- * File layout for a given (generationId, size):
+ * File layout for a given (generationId, size), when `size` leaves room for it (26 KiB and more; the default is 1 MiB):
+ *   [media/playable.mp4: a real 2 s, 320x180 H.264 video, moov first] [free box header, 8 or 16 bytes] [payload ...]
+ * Players show the real video and skip the `free` box, whose pseudo-random payload makes each generation's file unique
+ * and brings it to exactly `size` bytes. Smaller sizes (unit tests of sizes and ranges) keep the older synthetic form:
  *   [ftyp box, 32 bytes] [mdat box header, 8 bytes (or 16 with a 64-bit size)] [pseudo-random payload ...]
  * truncated to exactly `size` bytes. The payload comes from a counter-based generator (a 32-bit integer hash of
  * (seed, word index)), so any byte range can be produced without generating what precedes it: Range requests into
  * multi-GiB files are O(range), and nothing is ever built whole in memory.
  */
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const os = require('node:os');
+const path = require('node:path');
 const { Readable } = require('node:stream');
 
 const CHUNK = 64 * 1024; // bytes per generated chunk; also the stream highWaterMark
@@ -36,32 +41,43 @@ function seedOf(generationId) {
 	return [h.readUInt32LE(0), h.readUInt32LE(4)];
 }
 
+/** Made once with ffmpeg (see test/simulator/README.md); its ftyp box is the same as the synthetic one's. */
+const PLAYABLE = fs.readFileSync(path.join(__dirname, 'media', 'playable.mp4'));
+
 /**
- * Build the MP4 header for a file of `size` bytes: an `ftyp` box (`isom`, minor 0x200, brands isom iso2 avc1 mp41)
- * followed by the header of an `mdat` box spanning the rest of the file.
+ * A box header (`type`, 8 bytes; 16 with the 64-bit "largesize" form) for a box of `boxSize` bytes in all.
+ * @param {string} type @param {number} boxSize
+ */
+function boxHeader(type, boxSize) {
+	if (boxSize <= 0xffffffff) {
+		const b = Buffer.alloc(8);
+		b.writeUInt32BE(boxSize, 0);
+		b.write(type, 4, 'latin1');
+		return b;
+	}
+	const b = Buffer.alloc(16);
+	b.writeUInt32BE(1, 0);
+	b.write(type, 4, 'latin1');
+	b.writeBigUInt64BE(BigInt(boxSize), 8);
+	return b;
+}
+
+/**
+ * The bytes of a file of `size` bytes that come before the pseudo-random payload: the playable video and the header
+ * of a `free` box spanning the rest when it fits, else an `ftyp` box (`isom`, minor 0x200, brands isom iso2 avc1
+ * mp41) and the header of an `mdat` box spanning the rest.
  * @param {number} size
  * @returns {Buffer}
  */
 function mp4Header(size) {
+	const rest = size - PLAYABLE.length;
+	if (rest >= 16) return Buffer.concat([PLAYABLE, boxHeader('free', rest)]);
 	const ftyp = Buffer.alloc(32);
 	ftyp.writeUInt32BE(32, 0);
 	ftyp.write('ftypisom', 4, 'latin1');
 	ftyp.writeUInt32BE(0x200, 12);
 	ftyp.write('isomiso2avc1mp41', 16, 'latin1');
-	const mdatSize = Math.max(0, size - 32);
-	let mdat;
-	if (mdatSize <= 0xffffffff) {
-		mdat = Buffer.alloc(8);
-		mdat.writeUInt32BE(mdatSize, 0);
-		mdat.write('mdat', 4, 'latin1');
-	} else {
-		// 64-bit "largesize" form for files over 4 GiB
-		mdat = Buffer.alloc(16);
-		mdat.writeUInt32BE(1, 0);
-		mdat.write('mdat', 4, 'latin1');
-		mdat.writeBigUInt64BE(BigInt(mdatSize), 8);
-	}
-	return Buffer.concat([ftyp, mdat]);
+	return Buffer.concat([ftyp, boxHeader('mdat', Math.max(0, size - 32))]);
 }
 
 /**
@@ -293,4 +309,4 @@ function createCdnHandler(deps) {
  * @property {boolean} [aborted]
  */
 
-module.exports = { videoBytes, videoSha256, mp4Header, parseRange, createCdnHandler, fillPayload, seedOf, VIDEO_PATH_RE };
+module.exports = { videoBytes, videoSha256, mp4Header, PLAYABLE, parseRange, createCdnHandler, fillPayload, seedOf, VIDEO_PATH_RE };

@@ -20,6 +20,24 @@ describe('examples/', () => {
 		for (const file of files) expect(loadExample(file).name).toMatch(/^RunBlob: /);
 	});
 
+	// The examples show what a newly added node shows; version-1 compatibility is proven by test/e2e/saved/.
+	test.each(exampleFiles())('%s uses the current RunBlob node versions, each action node with a Model', (file) => {
+		const runBlobNodes = loadExample(file).nodes.filter((n: any) => n.type.startsWith('n8n-nodes-runblob.'));
+		expect(runBlobNodes.length).toBeGreaterThan(0);
+		for (const node of runBlobNodes) {
+			expect({ name: node.name, typeVersion: node.typeVersion }).toEqual({ name: node.name, typeVersion: 2 });
+			if (node.type === 'n8n-nodes-runblob.runBlob') expect(node.parameters.model).toEqual(expect.any(String));
+		}
+	});
+
+	test('the README examples table names the model of every example', () => {
+		const readme = fs.readFileSync(path.join(EXAMPLES_DIR, '..', 'README.md'), 'utf8');
+		const header = readme.indexOf('| File | Model | Workflow |');
+		expect(header).toBeGreaterThan(-1);
+		const table = readme.slice(header).split('\n\n')[0];
+		for (const file of files) expect(table).toContain(`(examples/${file})`);
+	});
+
 	test.each(exampleFiles())('%s names no local address or port', (file) => {
 		const text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
 		expect(text).not.toMatch(/127\.0\.0\.1|localhost|:5678/);

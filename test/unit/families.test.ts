@@ -184,9 +184,10 @@ describe('Kling O1 Video', () => {
 		expect(body).toMatchObject({ duration: '3', images_urls: ['https://x.test/a.png', 'https://x.test/b.png'], keep_original_sound: false });
 		expect(body).not.toHaveProperty('images_url');
 		const six = Array.from({ length: 6 }, (_, i) => `https://x.test/${i}.png`).join(',');
-		expect((await problem(klingO1, 'kling_o1_video', { prompt: 'p', o1ImageSource: 'url', o1ImageUrls: six })).message).toBe(
-			'6 images given; this model accepts at most 5',
-		);
+		const tooMany = await problem(klingO1, 'kling_o1_video', { prompt: 'p', o1ImageSource: 'url', o1ImageUrls: six });
+		expect(tooMany.message).toBe('6 images given; this model accepts at most 5');
+		// like every check before a request, it says the item cost nothing
+		expect(tooMany.description).toBe('Correct it and run the node again; nothing was sent to RunBlob for this item.');
 	});
 });
 

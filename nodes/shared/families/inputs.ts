@@ -57,10 +57,7 @@ export function validateBody<T extends z.ZodTypeAny>(schema: T, body: unknown): 
 	const field = issue.path.join('.');
 	const message =
 		issue.code === 'custom' || field === 'prompt' ? issue.message : `${field}: ${issue.message}`;
-	return fail(
-		message,
-		'Correct it and run the node again; nothing was sent to RunBlob for this item.',
-	);
+	return fail(message, NOTHING_SENT);
 }
 
 /** "Duration must be 10 or 15 seconds, not "5"": a value from a fixed list, with a sentence naming the choices. */
@@ -90,6 +87,9 @@ export function intIn(label: string, min: number, max: number) {
 		}
 	}) as unknown as z.ZodType<number>;
 }
+
+/** What every check before a request adds: the item cost nothing. */
+export const NOTHING_SENT = 'Correct it and run the node again; nothing was sent to RunBlob for this item.';
 
 export function fail(message: string, description?: string): never {
 	throw new InputProblem(message, description);
@@ -153,9 +153,9 @@ export function splitList(value: unknown): string[] {
 
 export function checkImageUrls(urls: string[], max: number): string[] {
 	if (urls.length === 0) fail('No image URL given', 'Enter at least one http(s) image URL.');
-	if (urls.length > max) fail(`${urls.length} images given; this model accepts at most ${max}`);
+	if (urls.length > max) fail(`${urls.length} images given; this model accepts at most ${max}`, NOTHING_SENT);
 	for (const url of urls) {
-		if (!/^https?:\/\/\S+$/i.test(url)) fail(`"${url}" is not an http(s) image URL`);
+		if (!/^https?:\/\/\S+$/i.test(url)) fail(`"${url}" is not an http(s) image URL`, NOTHING_SENT);
 	}
 	return urls;
 }
@@ -168,7 +168,7 @@ export async function readBinaryImages(
 ): Promise<string[]> {
 	if (properties.length === 0) fail('No input binary field given');
 	if (properties.length > limits.max) {
-		fail(`${properties.length} images given; this model accepts at most ${limits.max}`);
+		fail(`${properties.length} images given; this model accepts at most ${limits.max}`, NOTHING_SENT);
 	}
 	const images: string[] = [];
 	for (const property of properties) images.push(await readBinaryImage(input, property, limits));

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	binaryPropertyNameProperty,
 	callbackUrlProperties,
+	LOOPBACK_EXCEPTION,
 	publicHttpsNotice,
 } from '../../../shared/descriptions';
 import { IMAGE_FAMILIES, imageFamilyProperties, imageModelProperty } from '../../../shared/families';
@@ -20,8 +21,7 @@ import { completionForms, toolDescriptions } from '../toolForm';
 const properties: INodeProperties[] = [
 	{
 		...publicHttpsNotice,
-		displayName:
-			'RunBlob only calls public HTTPS URLs: "Wait for Image" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel).',
+		displayName: `RunBlob only calls public HTTPS URLs: "Wait for Image" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel). ${LOOPBACK_EXCEPTION}`,
 		displayOptions: { show: { completion: ['waitForImage', 'notifyTrigger'] } },
 	},
 	{
