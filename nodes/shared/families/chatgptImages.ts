@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ImageInputConfig } from './imageInputs';
 import { imageInputProperties, readImageInputs } from './imageInputs';
 import { MiB, UUID_ID, compact, forModels, oneOf, promptSchema, validateBody } from './inputs';
-import { taskImageCallbackSchema, taskImageRead } from './taskImages';
+import { taskImageCallbackSchema, taskImageMatchesCallback, taskImageRead } from './taskImages';
 import type { Family } from './types';
 
 /**
@@ -75,6 +75,7 @@ export const chatgptImages: Family = {
 		return compact(body);
 	},
 	callbackSchema: taskImageCallbackSchema,
+	matchesCallback: taskImageMatchesCallback(true),
 	read: { ...taskImageRead, extras: ['aspect_ratio'] },
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
 	typicalRenderMinutes: [1, 3],

@@ -19,6 +19,10 @@ export const FAMILIES: Family[] = [...VIDEO_FAMILIES, ...IMAGE_FAMILIES];
 
 /** The model of node version 1, which spoke only Sora 2. */
 export const V1_MODEL = 'sora-2';
+/** The family of node version 1's model: its saved items carry no family. */
+export const V1_FAMILY: Family = FAMILIES.find((family) =>
+	family.models.some((m) => m.value === V1_MODEL),
+) as Family;
 export const DEFAULT_MODEL = 'kling_o3';
 export const DEFAULT_IMAGE_MODEL = 'nano-banana';
 
@@ -35,25 +39,12 @@ export function allModels(): string[] {
 }
 
 /**
- * Which family an unsigned callback comes from, by its shape (reference §5): O1/O3 name their model; Veo carries a
- * seed or an `error` next to the prompt; Sora always sends prompt and created_at (so a body with either is judged as
- * Sora, and rejected if the other is missing); Kling's main endpoint sends neither. Signed URLs name the family and
- * need no guessing.
+ * The families an unsigned callback (no family in its URL) can come from: each declares which bodies can be its own
+ * (`matchesCallback`), asked in registry order. One family: that one; several: the body is ambiguous, and the caller
+ * must not guess (RunBlob's payloads do not always name their family; a signed URL does).
  */
-export function familyByShape(body: IDataObject): Family {
-	const model = typeof body.model === 'string' ? body.model.toLowerCase() : '';
-	// Images first: Nano Banana and ChatGPT Images send `task_uuid` (ChatGPT Images adds the prompt); Kling's photo
-	// endpoints name a "-photo" model or carry `image_url`.
-	if ('task_uuid' in body) return 'prompt' in body ? chatgptImages : nanoBanana;
-	if (model.includes('photo') || 'image_url' in body) {
-		return model.includes('o3') ? klingO3Photo : klingO1Photo;
-	}
-	if (model.includes('o1')) return klingO1;
-	if (model.includes('o3')) return klingO3;
-	if (model.startsWith('kling')) return kling;
-	if ('seed' in body || ('error' in body && 'prompt' in body)) return veo;
-	if ('prompt' in body || 'created_at' in body || 'error_message' in body) return sora;
-	return kling;
+export function familiesByShape(body: IDataObject): Family[] {
+	return FAMILIES.filter((family) => family.matchesCallback(body));
 }
 
 function modelOptions(families: Family[]) {

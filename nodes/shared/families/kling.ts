@@ -17,6 +17,7 @@ import {
 	tokenId,
 	validateBody,
 } from './inputs';
+import { hasAny, labelIn } from './callbackShape';
 import type { Family, ModelOption } from './types';
 
 /**
@@ -184,10 +185,20 @@ export const kling: Family = {
 			{ ...common, video_url: z.null().optional() },
 		);
 	},
+	// Kling's callback carries neither prompt nor created_at (unlike Sora and Veo), and no omni or photo model label.
+	matchesCallback: (body) => {
+		const label = labelIn(body);
+		return (
+			!hasAny(body, 'task_uuid', 'image_url', 'prompt', 'created_at', 'seed', 'error_message') &&
+			(label === '' || (label.startsWith('kling') && !/o1|o3|photo/.test(label)))
+		);
+	},
 	read: {
+		resultFields: ['video_url'],
 		errorMessage: (source) =>
 			text(source, 'error') ?? text(source, 'message') ?? text(source, 'error_message'),
-		model: (source) => text(source, 'model'),
+		// Kling's status reports a `version` ("2.5"), which does not tell Standard from Pro: no model from it.
+		label: (source) => text(source, 'model'),
 		extras: ['version', 'duration', 'aspect_ratio'],
 	},
 	callbackRetrySeconds: [30, 60, 120, 240, 480],

@@ -15,6 +15,7 @@ const config: OmniConfig = {
 	// O1's page names the formats but no size; the 10 MB of its sibling O3 is applied.
 	formats: ['image/jpeg', 'image/png', 'image/webp'],
 	sendModel: false,
+	labelMark: 'o1',
 };
 
 export const klingO1: Family = {

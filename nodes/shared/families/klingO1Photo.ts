@@ -1,6 +1,12 @@
 import { TOKEN_ID } from './inputs';
 import type { PhotoConfig } from './klingPhoto';
-import { buildPhotoBody, photoCallbackSchema, photoProperties, photoRead } from './klingPhoto';
+import {
+	buildPhotoBody,
+	photoCallbackSchema,
+	photoMatchesCallback,
+	photoProperties,
+	photoRead,
+} from './klingPhoto';
 import type { Family } from './types';
 
 /** Kling O1 Photo: `/v1/kling/o1-photo`. Reference §3. Ids look like `photo-…`. */
@@ -41,6 +47,7 @@ export const klingO1Photo: Family = {
 	}),
 	buildBody: async (input) => await buildPhotoBody(config, input),
 	callbackSchema: photoCallbackSchema,
+	matchesCallback: photoMatchesCallback('o1'),
 	read: photoRead,
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
 	typicalRenderMinutes: [1, 2],

@@ -1,6 +1,12 @@
 import { TOKEN_ID } from './inputs';
 import type { PhotoConfig } from './klingPhoto';
-import { buildPhotoBody, photoCallbackSchema, photoProperties, photoRead } from './klingPhoto';
+import {
+	buildPhotoBody,
+	photoCallbackSchema,
+	photoMatchesCallback,
+	photoProperties,
+	photoRead,
+} from './klingPhoto';
 import type { Family } from './types';
 
 /** Kling O3 Photo: `/v1/kling/o3-photo`. Reference §3: up to 10 images, 4K by default, `auto` ratio, multi-shots. */
@@ -57,6 +63,7 @@ export const klingO3Photo: Family = {
 		return body;
 	},
 	callbackSchema: photoCallbackSchema,
+	matchesCallback: photoMatchesCallback('o3'),
 	read: photoRead,
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
 	typicalRenderMinutes: [1, 3],

@@ -16,6 +16,7 @@ import {
 } from './inputs';
 import type { ImageInputConfig } from './imageInputs';
 import { imageInputProperties, readImageInputs } from './imageInputs';
+import { hasAny, labelIn } from './callbackShape';
 import type { BuildContext, Family } from './types';
 
 /**
@@ -26,13 +27,17 @@ import type { BuildContext, Family } from './types';
 
 export interface OmniConfig {
 	/** Parameter name prefix, unique per family. */
-	prefix: 'o1' | 'o3';
+	prefix: string;
 	models: string[];
 	/** O1 spells it `images_urls`, O3 `images_url`. */
 	urlKey: 'images_urls' | 'images_url';
 	durations: { textToVideo: readonly string[]; imageToVideo: readonly string[] };
 	formats: ImageFormat[];
 	sendModel: boolean;
+	/** What RunBlob's model label of this family contains (`o1`, `o3`). */
+	labelMark: string;
+	/** The node's model value for RunBlob's label, where the family has several models. */
+	modelOfLabel?: (label: string) => string | null;
 }
 
 const RATIOS = ['16:9', '9:16', '1:1'] as const;
@@ -134,10 +139,23 @@ export function omniCallbackSchema(allowHttp: boolean) {
 }
 
 export const omniRead = {
+	resultFields: ['video_url'],
 	errorMessage: (source: IDataObject) => text(source, 'message'),
-	model: (source: IDataObject) => text(source, 'model'),
+	label: (source: IDataObject) => text(source, 'model'),
 	extras: ['duration', 'aspect_ratio'],
 };
+
+/** O1 and O3 video callbacks name their model (`kling_o1_video`, `kling-o3-video-10s-pro`): `labelMark` tells them apart. */
+export function omniMatchesCallback(labelMark: string) {
+	return (body: IDataObject): boolean => {
+		const label = labelIn(body);
+		return (
+			!hasAny(body, 'task_uuid', 'image_url') &&
+			label.includes(labelMark) &&
+			!label.includes('photo')
+		);
+	};
+}
 
 /** Everything of an O1 or O3 family declaration but its name, models, endpoints and render times. */
 export function omniFamilyParts(
@@ -150,6 +168,7 @@ export function omniFamilyParts(
 	| 'properties'
 	| 'buildBody'
 	| 'callbackSchema'
+	| 'matchesCallback'
 	| 'read'
 	| 'callbackRetrySeconds'
 	| 'timeoutMinutes'
@@ -162,7 +181,8 @@ export function omniFamilyParts(
 		properties: omniProperties(config),
 		buildBody: async (input) => await buildOmniBody(config, input),
 		callbackSchema: omniCallbackSchema,
-		read: omniRead,
+		matchesCallback: omniMatchesCallback(config.labelMark),
+		read: { ...omniRead, modelOfLabel: config.modelOfLabel },
 		callbackRetrySeconds: [30, 30, 30, 30, 30],
 		timeoutMinutes: 15,
 		// 15 min hard timeout + 2.5 min of callback retries, with headroom.

@@ -13,7 +13,7 @@ import {
 	promptSchema,
 	validateBody,
 } from './inputs';
-import { taskImageCallbackSchema, taskImageRead } from './taskImages';
+import { taskImageCallbackSchema, taskImageMatchesCallback, taskImageRead } from './taskImages';
 import type { Family } from './types';
 
 /**
@@ -173,7 +173,14 @@ export const nanoBanana: Family = {
 		return compact(body);
 	},
 	callbackSchema: taskImageCallbackSchema,
-	read: { ...taskImageRead, extras: ['aspect_ratio', 'quality'] },
+	matchesCallback: taskImageMatchesCallback(false),
+	read: {
+		...taskImageRead,
+		// Where RunBlob reports its model ("pro"), it is the API value the node sent for one of its models.
+		modelOfLabel: (label) =>
+			Object.keys(API_MODEL).find((model) => API_MODEL[model] === label) ?? null,
+		extras: ['aspect_ratio', 'quality'],
+	},
 	// "Up to 3" retries; RunBlob does not say how far apart (the simulator uses 30 s).
 	callbackRetrySeconds: [30, 30, 30],
 	typicalRenderMinutes: [0.1, 0.5],

@@ -15,6 +15,7 @@ import {
 	uuid,
 	validateBody,
 } from './inputs';
+import { hasAny } from './callbackShape';
 import type { Family } from './types';
 
 /** Sora 2 (OpenAI): `/v1/sora`. Reference §1. The parameter names are those of node version 1, which had only Sora. */
@@ -142,9 +143,16 @@ export const sora: Family = {
 			{ ...common, video_url: z.null().optional() },
 		);
 	},
+	// Sora's callback is its status object: prompt and created_at always, error_message on failure; never a model,
+	// a seed or another family's failure field.
+	matchesCallback: (body) =>
+		!hasAny(body, 'task_uuid', 'image_url', 'model', 'model_type', 'seed', 'error', 'message') &&
+		hasAny(body, 'prompt', 'created_at', 'error_message'),
 	read: {
+		resultFields: ['video_url'],
 		errorMessage: (source) => text(source, 'error_message'),
-		model: () => 'sora-2',
+		// RunBlob's Sora records carry no model label; the family's only model is the model.
+		label: () => null,
 		extras: ['orientation', 'duration', 'progress_pct', 'progress_pos_in_queue'],
 	},
 	callbackRetrySeconds: [30, 60, 120, 240, 480],

@@ -19,6 +19,7 @@ import {
 	uuid,
 	validateBody,
 } from './inputs';
+import { hasAny, labelIn } from './callbackShape';
 import type { Family } from './types';
 
 /**
@@ -198,7 +199,15 @@ export const veo: Family = {
 			{ ...common, video_url: z.null().optional() },
 		);
 	},
+	// Veo's callback is its status object: a prompt, a seed and `error` (or `message`). A failed body with a prompt but
+	// without a seed or either family's failure field fits Sora's shape as well, and is reported as ambiguous.
+	matchesCallback: (body) =>
+		hasAny(body, 'prompt') &&
+		!hasAny(body, 'task_uuid', 'image_url', 'error_message') &&
+		!labelIn(body).startsWith('kling') &&
+		(hasAny(body, 'seed', 'error', 'message', 'model_type') || body.status === 'failed'),
 	read: {
+		resultFields: ['video_url'],
 		errorMessage(source) {
 			const { error, message } = source as { error?: unknown; message?: unknown };
 			if (typeof error === 'string' && error) return error;
@@ -206,7 +215,7 @@ export const veo: Family = {
 			if (typeof nested === 'string' && nested) return nested;
 			return typeof message === 'string' && message ? message : null;
 		},
-		model: (source) =>
+		label: (source) =>
 			typeof source.model === 'string'
 				? source.model
 				: typeof source.model_type === 'string'

@@ -18,7 +18,7 @@ import {
 	verifyCallbackSignature,
 } from '../../../../shared/callbackContract';
 import type { Family } from '../../../../shared/families';
-import { familyById, sora } from '../../../../shared/families';
+import { FAMILIES, V1_FAMILY, familyById } from '../../../../shared/families';
 import { readGenerationWithin } from '../../../../shared/families/api';
 import { normalise } from '../../../../shared/families/normalise';
 import { checkWithSettings } from '../../../../shared/settingsCache';
@@ -54,14 +54,16 @@ function readPendingItems(ctx: IWebhookFunctions): INodeExecutionData[] {
 	return Array.isArray(parsed) ? (parsed as INodeExecutionData[]) : [];
 }
 
-/** Version-1 items carry no family: they are Sora. */
+/** Version-1 items carry no family: they are of version 1's model. */
 function familyOf(item: INodeExecutionData): Family {
-	return familyById(item.json.family) ?? sora;
+	return familyById(item.json.family) ?? V1_FAMILY;
 }
 
+/** Before the body is validated: the job id under the id field its family uses, whichever family that is. */
 function looseId(body: unknown): string {
-	const { generation_id: generationId, task_uuid: taskUuid } = (body ?? {}) as IDataObject;
-	return normaliseGenerationId(generationId ?? taskUuid);
+	const fields = (body ?? {}) as IDataObject;
+	const id = FAMILIES.map((family) => fields[family.idField]).find((value) => value != null);
+	return normaliseGenerationId(id);
 }
 
 const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.generation_id);
