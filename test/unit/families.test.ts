@@ -167,8 +167,9 @@ describe('Kling O1 Video', () => {
 			prompt: 'p',
 			duration: '10',
 			aspect_ratio: '1:1',
-			keep_original_sound: true,
 		});
+		// No input material: Keep Original Sound is neither shown nor sent, even when a saved workflow has it set.
+		expect(await build(klingO1, 'kling_o1_video', { prompt: 'p', o1KeepOriginalSound: true })).not.toHaveProperty('keep_original_sound');
 		expect((await problem(klingO1, 'kling_o1_video', { prompt: 'p', o1Duration: '3' })).message).toBe(
 			'Duration (text to video) must be 5 or 10 seconds, not "3"',
 		);
@@ -187,6 +188,31 @@ describe('Kling O1 Video', () => {
 		expect((await problem(klingO1, 'kling_o1_video', { prompt: 'p', o1ImageSource: 'url', o1ImageUrls: six })).message).toBe(
 			'6 images given; this model accepts at most 5',
 		);
+	});
+});
+
+describe('Options follow the model and its input mode', () => {
+	const shown = (family: Family, name: string) => family.properties.filter((p) => p.name === name);
+	it('Kling O1 offers only the durations of the chosen input mode (one field per mode, the same name)', () => {
+		const [text, images] = shown(klingO1, 'o1Duration');
+		expect(text.options!.map((o) => (o as { value: string }).value)).toEqual(['5', '10']);
+		expect(text.displayOptions?.show?.o1ImageSource).toEqual(['none']);
+		expect(images.options!.map((o) => (o as { value: string }).value)).toEqual(['3', '4', '5', '6', '7', '8', '9', '10']);
+		expect(images.displayOptions?.hide?.o1ImageSource).toEqual(['none']);
+		// O3 takes the same durations in both modes: one field.
+		expect(shown(klingO3, 'o3Duration')).toHaveLength(1);
+	});
+	it('Keep Original Sound is shown only with input material', () => {
+		for (const [family, p] of [[klingO1, 'o1'], [klingO3, 'o3']] as const) {
+			expect(shown(family, `${p}KeepOriginalSound`)[0].displayOptions?.hide).toEqual({ [`${p}ImageSource`]: ['none'] });
+		}
+	});
+	it('lists of URLs take one value per line', () => {
+		for (const family of FAMILIES) {
+			for (const property of family.properties.filter((p) => /ImageUrls$/.test(p.name))) {
+				expect(property.typeOptions?.rows).toBeGreaterThan(1);
+			}
+		}
 	});
 });
 

@@ -13,6 +13,7 @@ import type { Family } from './types';
  * RunBlob's pages: Additional Body Fields.
  */
 
+const PROMPT = { min: 1, max: 4000 };
 const MODELS = ['chatgpt-images'];
 const RATIOS = ['auto', '1:1', '4:3', '3:4'] as const;
 
@@ -25,7 +26,7 @@ const images: ImageInputConfig = {
 };
 
 const bodySchema = z.object({
-	prompt: promptSchema(1, 4000),
+	prompt: promptSchema(PROMPT),
 	aspect_ratio: oneOf('Aspect ratio', RATIOS),
 });
 
@@ -46,7 +47,7 @@ export const chatgptImages: Family = {
 	},
 	idField: 'task_uuid',
 	idPattern: UUID_ID,
-	promptLimits: { min: 1, max: 4000 },
+	promptLimits: PROMPT,
 	properties: forModels(MODELS, [
 		{
 			displayName: 'Aspect Ratio',
@@ -78,7 +79,6 @@ export const chatgptImages: Family = {
 	matchesCallback: taskImageMatchesCallback(true),
 	read: { ...taskImageRead, extras: ['aspect_ratio'] },
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
-	typicalRenderMinutes: [1, 3],
 	// No timeout stated; 3 min renders + 2.5 min of callback retries, with headroom.
 	timeoutMinutes: 10,
 	defaultWaitMinutes: 15,

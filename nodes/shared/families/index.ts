@@ -47,6 +47,26 @@ export function familiesByShape(body: IDataObject): Family[] {
 	return FAMILIES.filter((family) => family.matchesCallback(body));
 }
 
+/** UI text of the prompt limits, from each family's declaration: "Sora 2, Nano Banana: 1–4000 characters; …". */
+export function promptLimitsText(families: Family[]): string {
+	const groups = new Map<string, string[]>();
+	for (const family of families) {
+		const range = `${family.promptLimits.min}–${family.promptLimits.max}`;
+		groups.set(range, [...(groups.get(range) ?? []), family.displayName]);
+	}
+	return [...groups].map(([range, names]) => `${names.join(', ')}: ${range} characters`).join('; ');
+}
+
+/** UI text of each family's default wait, and what it covers (render limit + RunBlob's callback retries). */
+export function waitDefaultsText(families: Family[]): string {
+	return families
+		.map((family) => {
+			const retries = family.callbackRetrySeconds.reduce((sum, s) => sum + s, 0) / 60;
+			return `${family.displayName} ${family.defaultWaitMinutes} min (renders ≤ ${family.timeoutMinutes} min + ${retries} min of callback retries)`;
+		})
+		.join(', ');
+}
+
 function modelOptions(families: Family[]) {
 	return families.flatMap((family) =>
 		family.models.map((m) => ({ name: m.name, value: m.value, description: m.description })),

@@ -26,6 +26,7 @@ import type { Family, ModelOption } from './types';
  * Control reference video/image have unconfirmed key names and go in Additional Body Fields.
  */
 
+const PROMPT = { min: 1, max: 2500 };
 const MODELS: ModelOption[] = [
 	{ name: 'Kling 3.0 Standard', value: 'kling_3', description: 'Kling 3.0, 720p, 3–15 s' },
 	{ name: 'Kling 3.0 Pro', value: 'kling_3_pro', description: 'Kling 3.0, 1080p, 3–15 s' },
@@ -86,7 +87,7 @@ export const kling: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: TOKEN_ID,
-	promptLimits: { min: 1, max: 2500 },
+	promptLimits: PROMPT,
 	properties: [
 		...forModels(MOTION, [
 			{
@@ -147,7 +148,7 @@ export const kling: Family = {
 		const perSecond = PER_SECOND.includes(input.model);
 		const imageUrl = String(input.param('klingImageUrl', '')).trim();
 		const schema = z.object({
-			prompt: promptSchema(1, 2500),
+			prompt: promptSchema(PROMPT),
 			duration: perSecond
 				? intIn('Duration', 3, 15)
 				: oneOf('Duration', ['5', '10'] as const, ' seconds'),
@@ -202,7 +203,6 @@ export const kling: Family = {
 		extras: ['version', 'duration', 'aspect_ratio'],
 	},
 	callbackRetrySeconds: [30, 60, 120, 240, 480],
-	typicalRenderMinutes: [2, 5],
 	timeoutMinutes: 15,
 	// 15 min timeout + 15.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 60,

@@ -34,5 +34,4 @@ export const klingO1: Family = {
 		status: (id) => `/v1/kling/o1-video/generations/${id}`,
 	},
 	...omniFamilyParts(config),
-	typicalRenderMinutes: [1, 10],
 };

@@ -40,5 +40,4 @@ export const klingO3: Family = {
 		status: (id) => `/v1/kling/o3-video/generations/${id}`,
 	},
 	...omniFamilyParts(config),
-	typicalRenderMinutes: [2, 7],
 };

@@ -1,6 +1,7 @@
 import { TOKEN_ID } from './inputs';
 import type { PhotoConfig } from './klingPhoto';
 import {
+	PHOTO_PROMPT,
 	buildPhotoBody,
 	photoCallbackSchema,
 	photoMatchesCallback,
@@ -37,7 +38,7 @@ export const klingO3Photo: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: TOKEN_ID,
-	promptLimits: { min: 1, max: 2500 },
+	promptLimits: PHOTO_PROMPT,
 	properties: photoProperties(
 		config,
 		{
@@ -66,7 +67,6 @@ export const klingO3Photo: Family = {
 	matchesCallback: photoMatchesCallback('o3'),
 	read: photoRead,
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
-	typicalRenderMinutes: [1, 3],
 	// O3 Photo states no timeout of its own; O1 Photo's 15 min is assumed, plus the callback retries.
 	timeoutMinutes: 15,
 	defaultWaitMinutes: 20,

@@ -31,6 +31,9 @@ export interface PhotoConfig {
 	ratios: readonly string[];
 }
 
+/** Both photo families take 1–2500 characters. */
+export const PHOTO_PROMPT = { min: 1, max: 2500 };
+
 const RATIO_NAMES: Record<string, string> = {
 	auto: 'Auto',
 	'9:16': 'Portrait (9:16)',
@@ -86,7 +89,7 @@ export async function buildPhotoBody(
 ) {
 	const p = config.prefix;
 	const schema = z.object({
-		prompt: promptSchema(1, 2500),
+		prompt: promptSchema(PHOTO_PROMPT),
 		img_resolution: oneOf('Resolution', config.resolutions),
 		aspect_ratio: oneOf('Aspect ratio', config.ratios),
 	});

@@ -22,6 +22,7 @@ import type { Family } from './types';
  * pro and v2 only, so the standard model never sends it. Up to 4 reference images on standard, 8 on the others.
  */
 
+const PROMPT = { min: 1, max: 4000 };
 const API_MODEL: Record<string, string> = {
 	'nano-banana': 'standard',
 	'nano-banana-pro': 'pro',
@@ -56,7 +57,7 @@ const images: ImageInputConfig = {
 };
 
 const bodySchema = z.object({
-	prompt: promptSchema(1, 4000),
+	prompt: promptSchema(PROMPT),
 	aspect_ratio: oneOf('Aspect ratio', RATIOS),
 	quality: oneOf('Quality', QUALITIES).optional(),
 	temperature: z.any().refine((value) => typeof value === 'number' && value >= 0 && value <= 1, {
@@ -119,7 +120,7 @@ export const nanoBanana: Family = {
 	},
 	idField: 'task_uuid',
 	idPattern: UUID_ID,
-	promptLimits: { min: 1, max: 4000 },
+	promptLimits: PROMPT,
 	properties: [
 		...forModels(MODELS, [
 			{
@@ -183,7 +184,6 @@ export const nanoBanana: Family = {
 	},
 	// "Up to 3" retries; RunBlob does not say how far apart (the simulator uses 30 s).
 	callbackRetrySeconds: [30, 30, 30],
-	typicalRenderMinutes: [0.1, 0.5],
 	// RunBlob states no timeout for Nano Banana. Renders take seconds; 10 min covers a slow render plus the retries.
 	timeoutMinutes: 5,
 	defaultWaitMinutes: 10,

@@ -20,12 +20,13 @@ import type { Family } from './types';
 
 /** Sora 2 (OpenAI): `/v1/sora`. Reference §1. The parameter names are those of node version 1, which had only Sora. */
 
+const PROMPT = { min: 1, max: 4000 };
 const ORIENTATIONS = ['9:16', '16:9'] as const;
 const DURATIONS = [10, 15] as const;
 const IMAGE = { maxBytes: 10 * MiB, formats: ['image/jpeg', 'image/png', 'image/webp'] as const };
 
 const bodySchema = z.object({
-	prompt: promptSchema(1, 4000),
+	prompt: promptSchema(PROMPT),
 	orientation: oneOf('Orientation', ORIENTATIONS),
 	duration: oneOf('Duration', DURATIONS, ' seconds'),
 });
@@ -49,7 +50,7 @@ export const sora: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: UUID_ID,
-	promptLimits: { min: 1, max: 4000 },
+	promptLimits: PROMPT,
 	properties: forModels(
 		['sora-2'],
 		[
@@ -156,7 +157,6 @@ export const sora: Family = {
 		extras: ['orientation', 'duration', 'progress_pct', 'progress_pos_in_queue'],
 	},
 	callbackRetrySeconds: [30, 60, 120, 240, 480],
-	typicalRenderMinutes: [5, 15],
 	timeoutMinutes: 15,
 	// 15 min render + 15.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 60,

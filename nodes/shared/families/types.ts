@@ -87,9 +87,8 @@ export interface Family {
 		/** Family-specific fields kept in the normalised output. */
 		extras: string[];
 	};
-	/** RunBlob's callback retries (seconds between attempts) and its documented render limits. */
+	/** RunBlob's callback retries (seconds between attempts) and its render time limit: what the default wait covers. */
 	callbackRetrySeconds: number[];
-	typicalRenderMinutes: [number, number];
 	timeoutMinutes: number;
 	/** Default "Max Wait": the render timeout plus the callback retry window, with headroom. */
 	defaultWaitMinutes: number;

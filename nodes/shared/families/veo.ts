@@ -28,13 +28,14 @@ import type { Family } from './types';
  * versions accept (1–10000). `watermark_text` and `filter_text` exist in only one version each: Additional Body Fields.
  */
 
+const PROMPT = { min: 10, max: 4000 };
 const MODELS = ['veo-3-fast', 'veo-3-quality'];
 const RATIOS = ['16:9', '9:16'] as const;
 const IMAGE = { maxBytes: 20 * MiB, formats: ['image/jpeg', 'image/png', 'image/webp'] } as const;
 const limits = { maxBytes: IMAGE.maxBytes, formats: [...IMAGE.formats] };
 
 const bodySchema = z.object({
-	prompt: promptSchema(10, 4000),
+	prompt: promptSchema(PROMPT),
 	aspect_ratio: oneOf('Aspect ratio', RATIOS),
 	seed: intIn('Seed', 1, 10000).optional(),
 });
@@ -53,7 +54,7 @@ export const veo: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: UUID_ID,
-	promptLimits: { min: 10, max: 4000 },
+	promptLimits: PROMPT,
 	properties: forModels(MODELS, [
 		{
 			displayName: 'Aspect Ratio',
@@ -224,7 +225,6 @@ export const veo: Family = {
 		extras: ['seed', 'aspect_ratio'],
 	},
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
-	typicalRenderMinutes: [1, 10],
 	timeoutMinutes: 10,
 	// 10 min timeout + 2.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 30,

@@ -9,7 +9,7 @@ import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflo
 import { signCallbackUrl } from '../../../shared/callbackContract';
 import { callbackUrlProperties, publicHttpsNotice } from '../../../shared/descriptions';
 import type { Family } from '../../../shared/families';
-import { familyProperties } from '../../../shared/families';
+import { VIDEO_FAMILIES, familyProperties, promptLimitsText } from '../../../shared/families';
 import { normalise } from '../../../shared/families/normalise';
 import type { Widen } from '../../../shared/families/types';
 import { InputProblem } from '../../../shared/families/types';
@@ -52,8 +52,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. A paper boat drifting down a rainy street at dusk, cinematic',
-		description:
-			'What the video should show. Sora: 1–4000 characters; Veo: 10–4000; Kling: 1–2500 (checked before sending).',
+		description: `What the video should show. ${promptLimitsText(VIDEO_FAMILIES)} (checked before sending).`,
 	},
 	...familyProperties,
 	{

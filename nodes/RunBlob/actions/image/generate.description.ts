@@ -6,7 +6,12 @@ import {
 	callbackUrlProperties,
 	publicHttpsNotice,
 } from '../../../shared/descriptions';
-import { imageFamilyProperties } from '../../../shared/families';
+import {
+	IMAGE_FAMILIES,
+	imageFamilyProperties,
+	promptLimitsText,
+	waitDefaultsText,
+} from '../../../shared/families';
 
 /**
  * Generate on resource Image: the image families' parameters and the same four completions as Video. "Wait for
@@ -29,8 +34,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. A red fox in fresh snow, golden hour, 35 mm photo',
-		description:
-			'What the image should show. Nano Banana and ChatGPT Images: 1–4000 characters; Kling photo: 1–2500 (checked before sending).',
+		description: `What the image should show. ${promptLimitsText(IMAGE_FAMILIES)} (checked before sending).`,
 	},
 	...imageFamilyProperties,
 	{
@@ -103,8 +107,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description:
-					'How long to wait before giving up. Without this option: the model family\'s default (10 min for Nano Banana, 15 for ChatGPT Images, 20 for Kling photo). When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.',
+				description: `How long to wait before giving up. Without this option, the model's default: ${waitDefaultsText(IMAGE_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
 			},
 			{
 				displayName: 'On Failed Generation',

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, downloadVideoProperty } from '../../../../shared/descriptions';
+import { VIDEO_FAMILIES, waitDefaultsText } from '../../../../shared/families';
 
 /**
  * The wait settings of "Wait for Video". Version 1 showed them as loose fields; version 2 groups them in an Options
@@ -84,8 +85,7 @@ const version2: INodeProperties[] = [
 			{
 				...maxWaitProperty,
 				default: 30,
-				description:
-					'How long to wait before giving up. Without this option: the model family\'s default (the render time limit plus RunBlob\'s callback retries, e.g. 30 min for Veo and Kling O1/O3, 60 min for Sora and Kling). When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.',
+				description: `How long to wait before giving up. Without this option, the model's default: ${waitDefaultsText(VIDEO_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
 			},
 			onFailureProperty,
 			binaryPropertyNameProperty,
