@@ -209,7 +209,7 @@ export interface NormalisedGeneration {
 	render_seconds: number | null;
 }
 
-/** Sora's normalised item as node version 1 outputs it (price stays RunBlob's string there). */
+/** The normalised item as node version 1 (one model) outputs it (price stays RunBlob's string there). */
 export function normaliseGeneration(source: Record<string, unknown>): NormalisedGeneration {
 	const str = (value: unknown) => (typeof value === 'string' ? value : null);
 	return {

@@ -25,7 +25,7 @@ export function normalise(family: Family, source: IDataObject, known: Known = {}
 		runblob_model: family.read.label(source),
 		status: String(source.status ?? ''),
 		prompt: str(source.prompt) ?? str(known.prompt),
-		[family.kind === 'image' ? 'image_url' : 'video_url']: resultUrl(family, source),
+		[resultKey(family)]: resultUrl(family, source),
 		// null when RunBlob gave no reason (Kling O3's status object has none: "see webhook").
 		error_message: family.read.errorMessage(source),
 		created_at: toIsoUtc(source.created_at),
@@ -53,6 +53,11 @@ export function modelOf(family: Family, source: IDataObject): string | null {
 		if (model) return model;
 	}
 	return family.models.length === 1 ? family.models[0].value : null;
+}
+
+/** The output field of the result URL: one per kind of media, whatever the family calls it. */
+export function resultKey(family: Family): 'image_url' | 'video_url' {
+	return family.kind === 'image' ? 'image_url' : 'video_url';
 }
 
 /** The result URL: the first of the family's result fields that has one. */

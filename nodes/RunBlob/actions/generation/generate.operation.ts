@@ -61,7 +61,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description:
-			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (for example Kling's negative prompt, seed or Motion Control reference video). They cannot replace a field the node sets.",
+			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (the README's Models table lists them per model). They cannot replace a field the node sets.",
 		displayOptions: { show: v2 },
 	},
 	{

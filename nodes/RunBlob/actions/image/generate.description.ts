@@ -43,7 +43,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description:
-			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (for example ChatGPT Images' model, quality or background). They cannot replace a field the node sets.",
+			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (the README's Models table lists them per model). They cannot replace a field the node sets.",
 	},
 	{
 		displayName: 'Completion',

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, downloadVideoProperty } from '../../../../shared/descriptions';
-import { VIDEO_FAMILIES, waitDefaultsText } from '../../../../shared/families';
+import { V1_FAMILY, VIDEO_FAMILIES, waitDefaultsText } from '../../../../shared/families';
 
 /**
  * The wait settings of "Wait for Video". Version 1 showed them as loose fields; version 2 groups them in an Options
@@ -62,7 +62,7 @@ const version1: INodeProperties[] = [
 	{ ...onFailureProperty, displayOptions: v1 },
 	{
 		...limitWaitTimeProperty,
-		description: `${limitWaitTimeProperty.description} RunBlob renders take 5–15 minutes and it retries callbacks for 15.5 more.`,
+		description: `${limitWaitTimeProperty.description} RunBlob renders take up to ${V1_FAMILY.timeoutMinutes} minutes and it retries callbacks for ${V1_FAMILY.callbackRetrySeconds.reduce((sum, s) => sum + s, 0) / 60} more.`,
 		displayOptions: v1,
 	},
 	{ ...maxWaitProperty, displayOptions: { show: { ...v1.show, limitWaitTime: [true] } } },

@@ -20,7 +20,7 @@ import {
 import type { Family } from '../../../../shared/families';
 import { FAMILIES, V1_FAMILY, familyById } from '../../../../shared/families';
 import { readGenerationWithin } from '../../../../shared/families/api';
-import { normalise } from '../../../../shared/families/normalise';
+import { normalise, resultKey } from '../../../../shared/families/normalise';
 import { checkWithSettings } from '../../../../shared/settingsCache';
 import { attachDownload } from '../../../../shared/transport';
 import { finalOf, forgetRun, rememberFinal } from './reportedFinals';
@@ -200,9 +200,10 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		}
 		const json = v1 ? v1Output(item, source) : v2Output(item, source);
 		const result: INodeExecutionData = { json, pairedItem: item.pairedItem };
-		const mediaUrl = json.video_url ?? json.image_url;
+		const family = familyOf(item);
+		const mediaUrl = json[resultKey(family)];
 		if (wait.downloadVideo && json.status === 'completed' && typeof mediaUrl === 'string') {
-			const image = familyOf(item).kind === 'image';
+			const image = family.kind === 'image';
 			await attachDownload(this, settings.baseUrl, result, {
 				url: mediaUrl,
 				property: wait.binaryPropertyName,
@@ -238,7 +239,7 @@ const ALREADY_RESUMING = {
 	},
 };
 
-/** Version 1 (Sora only) resumes with its original item shape. */
+/** Version 1 (one model) resumes with its original item shape. */
 function v1Output(item: INodeExecutionData, source: IDataObject): IDataObject {
 	return { ...normaliseGeneration(source), price: (item.json.price as string) ?? null };
 }
