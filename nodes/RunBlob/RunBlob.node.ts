@@ -56,8 +56,8 @@ export class RunBlob implements INodeType {
 				default: 'video',
 				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 			},
-			...video.description,
-			...image.description,
+			...video.description(),
+			...image.description(),
 		],
 	};
 

@@ -75,9 +75,7 @@ export function parseCallbackPayload(
 	let family = options.family;
 	if (!family) {
 		const fits = familiesByShape(body as IDataObject);
-		if (fits.length === 0) {
-			return { ok: false, errors: ["body: fits no RunBlob family's callback"] };
-		}
+		if (fits.length === 0) return { ok: false, errors: unmatchedProblems(body as IDataObject) };
 		if (fits.length > 1) {
 			const names = fits.map((f) => f.displayName).join(', ');
 			return { ok: false, errors: [`body: fits the callbacks of ${names}`], ambiguous: fits };
@@ -100,6 +98,17 @@ export function parseCallbackPayload(
 		generation_id: normaliseGenerationId(data[family.idField]),
 	} as CallbackPayload;
 	return { ok: true, payload, family };
+}
+
+/** What is wrong with a body no family claims: the common fields first, as a family's schema would say it. */
+function unmatchedProblems(body: IDataObject): string[] {
+	const problems: string[] = [];
+	const idFields = [...new Set(FAMILIES.map((family) => family.idField))];
+	if (!idFields.some((field) => field in body)) problems.push(`${idFields.join(' or ')}: Required`);
+	if (!isTerminalStatus(body.status)) {
+		problems.push(`status: must be one of: ${CALLBACK_STATUSES.join(', ')}`);
+	}
+	return [...problems, "body: fits no RunBlob family's callback"];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ describe('the Model list', () => {
 			]),
 		);
 		// The video Model list holds the video models; resource Image has its own list (imageFamilies.test.ts).
-		expect((modelProperty.options ?? []).map((o) => (o as { value: string }).value)).toEqual(
+		expect((modelProperty().options ?? []).map((o) => (o as { value: string }).value)).toEqual(
 			values.filter((value) => familyOfModel(value)?.kind === 'video'),
 		);
 		expect(familyOfModel('veo-3-quality')).toBe(veo);
@@ -355,6 +355,8 @@ describe('unsigned callbacks that fit several families are reported, never guess
 	});
 	it('a body no family claims is not a RunBlob callback', () => {
 		const parsed = parseCallbackPayload({ generation_id: ID, status: 'completed', image_url: png, model: 'sora-2' });
+		// A body without any family's id field is no family's either.
+		expect(familiesByShape({ job_id: ID, status: 'completed', video_url: png })).toEqual([]);
 		expect(parsed).toEqual({ ok: false, errors: ["body: fits no RunBlob family's callback"] });
 	});
 });

@@ -44,7 +44,7 @@ const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://x.test/
 
 describe('the Image resource Model list', () => {
 	it('lists every image model once, none of them in the video list, each mapped to its family', () => {
-		const values = (imageModelProperty.options ?? []).map((o) => (o as { value: string }).value);
+		const values = (imageModelProperty().options ?? []).map((o) => (o as { value: string }).value);
 		expect(values).toEqual([
 			'nano-banana',
 			'nano-banana-pro',
@@ -56,7 +56,7 @@ describe('the Image resource Model list', () => {
 			'kling-o1-photo',
 			'kling-o3-photo',
 		]);
-		const videoValues = (modelProperty.options ?? []).map((o) => (o as { value: string }).value);
+		const videoValues = (modelProperty().options ?? []).map((o) => (o as { value: string }).value);
 		expect(values.filter((v) => videoValues.includes(v))).toEqual([]);
 		expect(familyOfModel('nano-banana-pro')).toBe(nanoBanana);
 		expect(familyOfModel('kling-o3-photo')).toBe(klingO3Photo);

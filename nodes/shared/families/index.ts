@@ -11,11 +11,27 @@ import { sora } from './sora';
 import type { Family } from './types';
 import { veo } from './veo';
 
-/** The registry of RunBlob families: the only place that lists them. */
+/**
+ * The registry of RunBlob families: the only place that lists them. Everything that depends on the list (the Model
+ * fields, the parameters, the texts, callback matching) reads it when used, so a family registered before the node's
+ * description is built is a family like any other.
+ */
 
 export const VIDEO_FAMILIES: Family[] = [sora, veo, kling, klingO1, klingO3];
 export const IMAGE_FAMILIES: Family[] = [nanoBanana, chatgptImages, klingO1Photo, klingO3Photo];
 export const FAMILIES: Family[] = [...VIDEO_FAMILIES, ...IMAGE_FAMILIES];
+
+/**
+ * Adds a family to the registry (after the built-in ones: its Model entries come last, and it is asked last about
+ * unsigned callbacks). Its id and model values must be new.
+ */
+export function registerFamily(family: Family): void {
+	const taken = new Set(FAMILIES.flatMap((f) => [f.id, ...f.models.map((m) => m.value)]));
+	const clash = [family.id, ...family.models.map((m) => m.value)].find((name) => taken.has(name));
+	if (clash !== undefined) throw new Error(`RunBlob family "${family.id}": "${clash}" is taken`);
+	(family.kind === 'image' ? IMAGE_FAMILIES : VIDEO_FAMILIES).push(family);
+	FAMILIES.push(family);
+}
 
 /** The model of node version 1, which spoke only Sora 2. */
 export const V1_MODEL = 'sora-2';
@@ -44,7 +60,8 @@ export function allModels(): string[] {
  * must not guess (RunBlob's payloads do not always name their family; a signed URL does).
  */
 export function familiesByShape(body: IDataObject): Family[] {
-	return FAMILIES.filter((family) => family.matchesCallback(body));
+	// A family's callback always carries its id field; its matcher decides the rest.
+	return FAMILIES.filter((family) => family.idField in body && family.matchesCallback(body));
 }
 
 /** UI text of the prompt limits, from each family's declaration: "Sora 2, Nano Banana: 1–4000 characters; …". */
@@ -74,7 +91,7 @@ function modelOptions(families: Family[]) {
 }
 
 /** The Model field of resource Video (node version 2+): every video model, grouped by family in the list. */
-export const modelProperty: INodeProperties = {
+export const modelProperty = (): INodeProperties => ({
 	displayName: 'Model',
 	name: 'model',
 	type: 'options',
@@ -82,7 +99,7 @@ export const modelProperty: INodeProperties = {
 	default: DEFAULT_MODEL,
 	description: 'The RunBlob model; each shows only the parameters it supports',
 	displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
-};
+});
 
 /** Version 1 had no Model field: its saved workflows are Sora 2, and family parameters key on this value. */
 export const v1ModelProperty: INodeProperties = {
@@ -94,21 +111,19 @@ export const v1ModelProperty: INodeProperties = {
 };
 
 /** The Model field of resource Image (only on node version 2+, where the resource exists). */
-export const imageModelProperty: INodeProperties = {
+export const imageModelProperty = (): INodeProperties => ({
 	displayName: 'Model',
 	name: 'model',
 	type: 'options',
 	options: modelOptions(IMAGE_FAMILIES),
 	default: DEFAULT_IMAGE_MODEL,
 	description: 'The RunBlob image model; each shows only the parameters it supports',
-};
+});
 
-export const familyProperties: INodeProperties[] = VIDEO_FAMILIES.flatMap(
-	(family) => family.properties,
-);
-export const imageFamilyProperties: INodeProperties[] = IMAGE_FAMILIES.flatMap(
-	(family) => family.properties,
-);
+export const familyProperties = (): INodeProperties[] =>
+	VIDEO_FAMILIES.flatMap((family) => family.properties);
+export const imageFamilyProperties = (): INodeProperties[] =>
+	IMAGE_FAMILIES.flatMap((family) => family.properties);
 
 export type { Family } from './types';
 export {

@@ -39,7 +39,7 @@ export const isWaiting = (completion: Completion) =>
 
 const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
 
-const properties: INodeProperties[] = [
+const properties = (): INodeProperties[] => [
 	{
 		...publicHttpsNotice,
 		displayOptions: { show: { ...v2, completion: ['waitForVideo', 'notifyTrigger'] } },
@@ -54,7 +54,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. A paper boat drifting down a rainy street at dusk, cinematic',
 		description: `What the video should show. ${promptLimitsText(VIDEO_FAMILIES)} (checked before sending).`,
 	},
-	...familyProperties,
+	...familyProperties(),
 	{
 		displayName: 'Additional Body Fields',
 		name: 'additionalBodyFields',
@@ -106,13 +106,12 @@ const properties: INodeProperties[] = [
 		description:
 			'How many items are submitted to RunBlob at the same time. Output order stays the input order; a 429 (rate limit) is retried, a create that may have reached RunBlob never is.',
 	},
-	...waitDescription,
+	...waitDescription(),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['generate'] } },
-	properties,
-);
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] =>
+	updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties());
 
 export async function execute(
 	this: IExecuteFunctions,

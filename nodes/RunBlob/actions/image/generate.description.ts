@@ -19,7 +19,7 @@ import {
  * families' own (see each family's `defaultWaitMinutes`).
  */
 
-const properties: INodeProperties[] = [
+const properties = (): INodeProperties[] => [
 	{
 		...publicHttpsNotice,
 		displayName:
@@ -36,7 +36,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. A red fox in fresh snow, golden hour, 35 mm photo',
 		description: `What the image should show. ${promptLimitsText(IMAGE_FAMILIES)} (checked before sending).`,
 	},
-	...imageFamilyProperties,
+	...imageFamilyProperties(),
 	{
 		displayName: 'Additional Body Fields',
 		name: 'additionalBodyFields',
@@ -138,7 +138,6 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['image'], operation: ['generate'] } },
-	properties,
-);
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] =>
+	updateDisplayOptions({ show: { resource: ['image'], operation: ['generate'] } }, properties());

@@ -12,9 +12,10 @@ import * as generateDescription from './generate.description';
  */
 
 /** The image families for which RunBlob documents a list. */
-const listedImageFamilies = IMAGE_FAMILIES.filter((family) => family.paths.list)
-	.map((family) => family.displayName)
-	.join(', ');
+const listedImageFamilies = () =>
+	IMAGE_FAMILIES.filter((family) => family.paths.list)
+		.map((family) => family.displayName)
+		.join(', ');
 
 export const operations = {
 	generate: video.generate.execute,
@@ -25,7 +26,8 @@ export const operations = {
 
 const forImageResource = { show: { resource: ['image'] } };
 
-export const description: INodeProperties[] = [
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] => [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -55,14 +57,14 @@ export const description: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getMany',
 				action: 'Get many image generations',
-				description: `List your generations, newest first (${listedImageFamilies})`,
+				description: `List your generations, newest first (${listedImageFamilies()})`,
 			},
 		],
 		default: 'generate',
 	},
-	{ ...imageModelProperty, displayOptions: forImageResource },
-	...generateDescription.description,
+	{ ...imageModelProperty(), displayOptions: forImageResource },
+	...generateDescription.description(),
 	...forImage(video.get.description),
-	...forImage(video.getMany.description),
+	...forImage(video.getMany.description()),
 	...download.description,
 ];

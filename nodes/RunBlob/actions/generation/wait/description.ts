@@ -68,7 +68,7 @@ const version1: INodeProperties[] = [
 	{ ...maxWaitProperty, displayOptions: { show: { ...v1.show, limitWaitTime: [true] } } },
 ];
 
-const version2: INodeProperties[] = [
+const version2 = (): INodeProperties[] => [
 	{
 		displayName: 'Options',
 		name: 'waitOptions',
@@ -93,4 +93,5 @@ const version2: INodeProperties[] = [
 	},
 ];
 
-export const waitDescription: INodeProperties[] = [...version1, ...version2];
+/** Built when the node's description is (the defaults text lists every registered family). */
+export const waitDescription = (): INodeProperties[] => [...version1, ...version2()];
