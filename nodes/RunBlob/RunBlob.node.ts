@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import { FAMILIES } from '../shared/families';
 import * as image from './actions/image';
 import { router } from './actions/router';
 import * as video from './actions/video';
@@ -21,12 +22,11 @@ export class RunBlob implements INodeType {
 		icon: { light: 'file:../../icons/runblob.svg', dark: 'file:../../icons/runblob.dark.svg' },
 		group: ['transform'],
 		// Version 2 added the Model choice (every RunBlob video family) and grouped the wait settings; version 1
-		// workflows (Sora 2 only) keep their parameters and outputs.
+		// workflows (one model, no Model field) keep their parameters and outputs.
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description:
-			'Generate AI videos and images with RunBlob (Sora 2, Veo 3, Kling, Nano Banana, ChatGPT Images), wait for them and download them',
+		description: `Generate AI videos and images with RunBlob (${FAMILIES.map((family) => family.displayName).join(', ')}), wait for them and download them`,
 		defaults: { name: 'RunBlob' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -58,8 +58,8 @@ export class RunBlob implements INodeType {
 				default: 'video',
 				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 			},
-			...video.description,
-			...image.description,
+			...video.description(),
+			...image.description(),
 			...account.description,
 		],
 	};

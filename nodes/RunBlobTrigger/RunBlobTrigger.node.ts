@@ -25,7 +25,8 @@ export class RunBlobTrigger implements INodeType {
 			'={{"On " + $parameter["events"].join(", ").replace("completed", "Completed").replace("failed", "Failed")}}',
 		// n8n's node panel merges RunBlob and RunBlob Trigger into one "RunBlob" entry and shows *this* description for
 		// it in both the action and the trigger context, so it names what the package does, not only the trigger.
-		description: 'Generate AI videos and images with RunBlob, and start workflows when they are ready or fail',
+		description:
+			'Generate AI videos and images with RunBlob, and start workflows when they are ready or fail',
 		defaults: { name: 'RunBlob Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -15,7 +15,7 @@ import {
 	verifyCallbackSignature,
 } from '../shared/callbackContract';
 import { familyById } from '../shared/families';
-import { normalise } from '../shared/families/normalise';
+import { normalise, resultKey } from '../shared/families/normalise';
 import { ipInRanges, parseAllowlist } from '../shared/ipAllowlist';
 import { checkWithSettings } from '../shared/settingsCache';
 import { attachDownload } from '../shared/transport';
@@ -110,13 +110,22 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 			started = true;
 			turn.settle(true);
 		};
+		const mediaUrl = item.json[resultKey(family)];
 		if (
 			options.downloadVideo === true &&
 			item.json.status === 'completed' &&
-			typeof (item.json.video_url ?? item.json.image_url) === 'string'
+			typeof mediaUrl === 'string'
 		) {
 			const image = family.kind === 'image';
-			return await answerThenDownload(this, settings.baseUrl, options, item, image, startExecution);
+			return await answerThenDownload(
+				this,
+				settings.baseUrl,
+				options,
+				item,
+				mediaUrl,
+				image,
+				startExecution,
+			);
 		}
 		startExecution();
 		// Without an answer of its own, n8n answers "on received" only after it stored the execution: if n8n stops before
@@ -165,6 +174,7 @@ async function answerThenDownload(
 	baseUrl: string,
 	options: IDataObject,
 	item: INodeExecutionData,
+	url: string,
 	image: boolean,
 	startExecution: () => void,
 ): Promise<IWebhookResponseData> {
@@ -172,7 +182,7 @@ async function answerThenDownload(
 	ctx.getResponseObject().status(200).json(ACKNOWLEDGEMENT);
 	const id = String(item.json.generation_id);
 	await attachDownload(ctx, baseUrl, item, {
-		url: String(item.json.video_url ?? item.json.image_url),
+		url,
 		property: String(options.binaryPropertyName || 'data'),
 		fileName: image ? id : `${id}.mp4`,
 		generationId: id,

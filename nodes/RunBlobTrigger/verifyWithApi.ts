@@ -7,7 +7,7 @@ import { readGenerationWithin } from '../shared/families/api';
 
 /**
  * "Verify with RunBlob API": re-reads the job from its family's status endpoint, within the answer budget, and
- * trusts that record over the callback body.
+ * trusts that record over the callback body; a body whose status or result URL(s) disagree with it gets a 409.
  */
 export async function verifyWithApi(
 	ctx: IWebhookFunctions,
@@ -34,10 +34,7 @@ export async function verifyWithApi(
 			reply: retryLater(`Could not verify the callback with RunBlob: ${(error as Error).message}`),
 		};
 	}
-	const mismatch =
-		record.status !== payload.status ||
-		(payload.status === 'completed' && (record.video_url ?? null) !== (payload.video_url ?? null));
-	if (mismatch) {
+	if (disagrees(family, record, payload)) {
 		return {
 			reply: {
 				status: 409,
@@ -49,4 +46,13 @@ export async function verifyWithApi(
 		};
 	}
 	return { record: { ...payload, ...record } };
+}
+
+/** A different status, or for a completed job any of the family's result fields with another URL. */
+function disagrees(family: Family, record: IDataObject, payload: CallbackPayload): boolean {
+	if (record.status !== payload.status) return true;
+	if (payload.status !== 'completed') return false;
+	return family.read.resultFields.some(
+		(field) => (record[field] ?? null) !== (payload[field] ?? null),
+	);
 }

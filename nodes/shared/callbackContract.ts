@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { FAMILIES, familyById, familyByShape } from './families';
+import { FAMILIES, familiesByShape, familyById } from './families';
 import type { Family } from './families';
 import { renderSeconds, toIsoUtc } from './time';
 import { isLoopbackUrl } from './urls';
@@ -63,7 +63,7 @@ export interface CallbackPayload extends IDataObject {
 
 export type ParseResult =
 	| { ok: true; payload: CallbackPayload; family: Family }
-	| { ok: false; errors: string[] };
+	| { ok: false; errors: string[]; ambiguous?: Family[] };
 
 export function parseCallbackPayload(
 	body: unknown,
@@ -72,7 +72,16 @@ export function parseCallbackPayload(
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		return { ok: false, errors: ['body must be a JSON object'] };
 	}
-	const family = options.family ?? familyByShape(body as IDataObject);
+	let family = options.family;
+	if (!family) {
+		const fits = familiesByShape(body as IDataObject);
+		if (fits.length === 0) return { ok: false, errors: unmatchedProblems(body as IDataObject) };
+		if (fits.length > 1) {
+			const names = fits.map((f) => f.displayName).join(', ');
+			return { ok: false, errors: [`body: fits the callbacks of ${names}`], ambiguous: fits };
+		}
+		family = fits[0];
+	}
 	const result = family.callbackSchema(options.allowHttpVideoUrl === true).safeParse(body);
 	if (!result.success) {
 		return {
@@ -89,6 +98,17 @@ export function parseCallbackPayload(
 		generation_id: normaliseGenerationId(data[family.idField]),
 	} as CallbackPayload;
 	return { ok: true, payload, family };
+}
+
+/** What is wrong with a body no family claims: the common fields first, as a family's schema would say it. */
+function unmatchedProblems(body: IDataObject): string[] {
+	const problems: string[] = [];
+	const idFields = [...new Set(FAMILIES.map((family) => family.idField))];
+	if (!idFields.some((field) => field in body)) problems.push(`${idFields.join(' or ')}: Required`);
+	if (!isTerminalStatus(body.status)) {
+		problems.push(`status: must be one of: ${CALLBACK_STATUSES.join(', ')}`);
+	}
+	return [...problems, "body: fits no RunBlob family's callback"];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -127,6 +147,14 @@ export function readCallbackRequest(
 		allowHttpVideoUrl: isLoopbackUrl(baseUrl),
 		family,
 	});
+	if (!parsed.ok && parsed.ambiguous) {
+		// RunBlob's payload does not say which family it is: answered, never labelled with a guess.
+		const names = parsed.ambiguous.map((f) => f.displayName).join(' or ');
+		return reject(
+			422,
+			`This unsigned callback could come from ${names}, and RunBlob's payload does not say which. Set a Callback Secret in the RunBlob API credential: signed callback URLs name their family.`,
+		);
+	}
 	if (!parsed.ok) return reject(400, 'Not a valid RunBlob callback', parsed.errors);
 	return parsed;
 }
@@ -190,7 +218,7 @@ export interface NormalisedGeneration {
 	render_seconds: number | null;
 }
 
-/** Sora's normalised item as node version 1 outputs it (price stays RunBlob's string there). */
+/** The normalised item as node version 1 (one model) outputs it (price stays RunBlob's string there). */
 export function normaliseGeneration(source: Record<string, unknown>): NormalisedGeneration {
 	const str = (value: unknown) => (typeof value === 'string' ? value : null);
 	return {

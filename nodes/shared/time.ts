@@ -1,5 +1,5 @@
-/** RunBlob's timestamps: Sora and Veo write ISO-8601 with microseconds and no zone ("2025-11-24T10:00:00.000000"),
- * Kling writes `Z`. Zone-less times are read as UTC; outputs are always ISO-8601 UTC with `Z`. Dates that do not
+/** RunBlob's timestamps: some families write ISO-8601 with microseconds and no zone ("2025-11-24T10:00:00.000000"),
+ * others end in `Z`. Zone-less times are read as UTC; outputs are always ISO-8601 UTC with `Z`. Dates that do not
  * exist (30 February) are refused, not rolled over by `Date`. */
 
 const RUNBLOB_TIME =

@@ -178,7 +178,9 @@ describe.each(RUNTIMES)('RunBlob video families in n8n runtime "%s"', (runtime) 
 		expect(item.json).toEqual({
 			generation_id: record.generation_id,
 			family: 'klingO3',
-			model: done.callback_payload.model,
+			// The node's model value (the workflow picked Kling O3 Pro), from RunBlob's label; the label kept apart.
+			model: 'kling_o3_pro',
+			runblob_model: done.callback_payload.model,
 			status: 'completed',
 			prompt: null,
 			video_url: done.video_url,

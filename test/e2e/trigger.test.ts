@@ -145,6 +145,7 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 			render_seconds: expect.any(Number),
 			family: 'sora',
 			model: 'sora-2',
+			runblob_model: null,
 			price: null,
 		});
 		expect(nodeOutput(completedRun.execution, 'Received')).toHaveLength(1);

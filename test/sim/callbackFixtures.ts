@@ -110,7 +110,7 @@ export function pathAndQuery(url: string): string {
  * in a callback), the same shape the node's version 2 outputs for every family.
  */
 export function triggerItem(payload: Payload, extra: IDataObject = {}): IDataObject {
-	return { ...normalised(payload), family: 'sora', model: 'sora-2', price: null, ...extra };
+	return { ...normalised(payload), family: 'sora', model: 'sora-2', runblob_model: null, price: null, ...extra };
 }
 
 /** The normalised Sora item of node version 1 (a resumed wait adds the price). */

@@ -238,6 +238,37 @@ describe('the RunBlob Trigger with image callbacks', () => {
 		expect(filtered.response.body).toMatchObject({ ignored: 'event "failed" not selected' });
 	});
 
+	it.each([
+		['nanoBanana', '/v1/gemini/generate'],
+		['chatgptImages', '/v1/chatgpt-images/generate'],
+		['klingO1Photo', '/v1/kling/o1-photo/generate'],
+		['klingO3Photo', '/v1/kling/o3-photo/generate'],
+	])('%s: Verify With RunBlob API answers 409 to a completed callback whose image URL is not RunBlob\'s', async (family, path) => {
+		const id = await finished(family, path);
+		const real = callbackOf(id);
+		const field = 'result_image_url' in real ? 'result_image_url' : 'image_url';
+		expect(real[field]).toBe(sim.get(id)!.result_url);
+		const forged = { ...real, [field]: 'https://cdn.runblob.io/not-the-result.png' };
+		const { result, response } = await toTrigger(forged, { verifyWithApi: true });
+		expect(response.statusCode).toBe(409);
+		expect(result.workflowData).toBeUndefined();
+		// The genuine callback is still accepted afterwards.
+		const genuine = await toTrigger(real, { verifyWithApi: true });
+		expect(genuine.result.workflowData![0][0].json).toMatchObject({ generation_id: id, family, image_url: sim.get(id)!.result_url });
+	});
+
+	it('an unsigned photo callback without a model label fits both Kling photo families: 422 asking for a Callback Secret, nothing started', async () => {
+		const id = await finished('klingO3Photo', '/v1/kling/o3-photo/generate');
+		const { model: _label, ...unlabelled } = callbackOf(id) as IDataObject;
+		const { result, response } = await toTrigger(unlabelled);
+		expect(response.statusCode).toBe(422);
+		expect(String((response.body as IDataObject).error)).toMatch(/Kling O1 Photo or Kling O3 Photo.*Callback Secret/);
+		expect(result.workflowData).toBeUndefined();
+		// With its label it is O3 Photo's, and its model is the node's model value.
+		const labelled = await toTrigger(callbackOf(id));
+		expect(labelled.result.workflowData![0][0].json).toMatchObject({ family: 'klingO3Photo', model: 'kling-o3-photo' });
+	});
+
 	it('Verify With RunBlob API rejects a forged image callback', async () => {
 		const id = await finished('klingO3Photo', '/v1/kling/o3-photo/generate', 'failed');
 		const forged = { ...callbackOf(id), status: 'completed', image_url: 'https://cdn.runblob.io/evil.png', message: null };

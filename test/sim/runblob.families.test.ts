@@ -229,6 +229,10 @@ describe('Wait for Video with mixed families (Veo + Kling O3) in one run', () =>
 		expect(out[0].json.video_url).toBe(sim.get(veoId)!.video_url);
 		expect(out[0].json.price).toBe(Number(sim.get(veoId)!.price));
 		expect(out[1].json).toMatchObject({ generation_id: klingId, family: 'klingO3', status: 'failed', video_url: null, error_message: 'CONTENT_POLICY_VIOLATION', prompt: 'a kling video of a paper boat' });
+		// One model vocabulary: the item's model stays the node's value; RunBlob's label is kept apart.
+		const label = sim.get(klingId)!.callback_payload!.model;
+		expect(label).toMatch(/^kling-o3-video-/);
+		expect(out[1].json).toMatchObject({ model: 'kling_o3', runblob_model: label });
 		// each sibling is read from its own family's status endpoint
 		const reads = sim.requests.filter((r) => r.method === 'GET').map((r) => r.path);
 		expect(reads).toContain(`/v1/kling/o3-video/generations/${klingId}`);

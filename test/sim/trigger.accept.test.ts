@@ -105,6 +105,7 @@ describe('valid callbacks start exactly one normalised item', () => {
 			render_seconds: 330,
 			family: 'sora',
 			model: 'sora-2',
+			runblob_model: null,
 			price: null,
 		});
 		expect(item.binary).toBeUndefined();
@@ -131,6 +132,7 @@ describe('valid callbacks start exactly one normalised item', () => {
 						render_seconds: 120,
 						family: 'sora',
 						model: 'sora-2',
+						runblob_model: null,
 						price: null,
 					},
 				},
@@ -189,7 +191,7 @@ describe('valid callbacks start exactly one normalised item', () => {
 		const payload = completedPayload({ progress_pct: { evil: true }, injected: { evil: true }, __proto__x: 1 });
 		const { result } = await trigger().deliver(payload);
 		expect(Object.keys(result.workflowData![0][0].json).sort()).toEqual(
-			['completed_at', 'created_at', 'error_message', 'family', 'generation_id', 'model', 'price', 'prompt', 'render_seconds', 'status', 'video_url'],
+			['completed_at', 'created_at', 'error_message', 'family', 'generation_id', 'model', 'price', 'prompt', 'render_seconds', 'runblob_model', 'status', 'video_url'],
 		);
 		expect(result.workflowData![0][0].json).toEqual(triggerItem(payload));
 	});

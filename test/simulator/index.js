@@ -12,7 +12,7 @@ const { videoBytes, videoSha256, mp4Header } = require('./video');
 const { DEFAULTS, DEFAULT_ERROR_MESSAGE } = require('./options');
 const { USER_AGENT } = require('./callbacks');
 const { imageBytes, imageFileSize } = require('./images');
-const { FAMILIES } = require('./families');
+const { FAMILIES, registerFamily } = require('./families');
 
 module.exports = {
 	createSimulator,
@@ -23,6 +23,7 @@ module.exports = {
 	imageBytes,
 	imageFileSize,
 	FAMILIES,
+	registerFamily,
 	DEFAULTS,
 	DEFAULT_ERROR_MESSAGE,
 	CALLBACK_USER_AGENT: USER_AGENT,

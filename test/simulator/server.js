@@ -47,8 +47,20 @@ const route = (method, re, name, family = null) => ({ method, re, name, family }
 /** @param {string} s */
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Every family's create / status (/ list) routes, plus the balance (reference §0–§5). */
-const ROUTES = [
+/**
+ * Every family's create / status (/ list) routes, plus the balance (reference §0–§5). Kept in step with the family
+ * list (`registerFamily` in families/index.js adds to it): rebuilt when a family was added.
+ */
+const ROUTES = [];
+let routedFamilies = 0;
+function routes() {
+	if (routedFamilies === FAMILIES.length) return ROUTES;
+	ROUTES.splice(0, ROUTES.length, ...buildRoutes());
+	routedFamilies = FAMILIES.length;
+	return ROUTES;
+}
+
+const buildRoutes = () => [
 	...FAMILIES.flatMap((f) => {
 		const base = escapeRe(f.base);
 		return [
@@ -429,11 +441,11 @@ class Simulator extends EventEmitter {
 			startedAt: Date.now(),
 			finishedAt: null,
 		};
-		const hitRoute = ROUTES.find((r) => r.family && r.re.test(path));
+		const hitRoute = routes().find((r) => r.family && r.re.test(path));
 		if (hitRoute && hitRoute.family) {
 			entry.family = hitRoute.family.name;
 			// Counted whatever the answer (faults included), so tests can spot a repeated create.
-			const counted = ROUTES.find((r) => r.family && r.method === method && r.re.test(path));
+			const counted = routes().find((r) => r.family && r.method === method && r.re.test(path));
 			if (counted && counted.family) this.count(counted.family.name, counted.name === 'generate' ? 'create' : /** @type {'status'|'list'} */ (counted.name));
 		}
 		let logged = false;
@@ -540,7 +552,7 @@ class Simulator extends EventEmitter {
 	 * @returns {Promise<Reply>}
 	 */
 	async dispatchApi(req, method, path, url) {
-		const matching = ROUTES.filter((r) => r.re.test(path));
+		const matching = routes().filter((r) => r.re.test(path));
 		const hit = matching.find((r) => r.method === method);
 		if (hit) {
 			const m = /** @type {RegExpExecArray} */ (hit.re.exec(path));
@@ -552,7 +564,7 @@ class Simulator extends EventEmitter {
 		}
 		if (path !== '/') {
 			const toggled = path.endsWith('/') ? path.replace(/\/+$/, '') : path + '/';
-			if (ROUTES.some((r) => r.re.test(toggled))) {
+			if (routes().some((r) => r.re.test(toggled))) {
 				const hostHeader = req.headers.host || new URL(this.url).host;
 				return { status: 307, empty: true, headers: { location: `http://${hostHeader}${toggled}${url.search}` } };
 			}

@@ -5,7 +5,7 @@ import { parseCallbackPayload, signCallbackUrl, verifyCallbackSignature } from '
 import {
 	FAMILIES,
 	allModels,
-	familyByShape,
+	familiesByShape,
 	familyOfModel,
 	kling,
 	klingO1,
@@ -69,7 +69,7 @@ describe('the Model list', () => {
 			]),
 		);
 		// The video Model list holds the video models; resource Image has its own list (imageFamilies.test.ts).
-		expect((modelProperty.options ?? []).map((o) => (o as { value: string }).value)).toEqual(
+		expect((modelProperty().options ?? []).map((o) => (o as { value: string }).value)).toEqual(
 			values.filter((value) => familyOfModel(value)?.kind === 'video'),
 		);
 		expect(familyOfModel('veo-3-quality')).toBe(veo);
@@ -167,8 +167,9 @@ describe('Kling O1 Video', () => {
 			prompt: 'p',
 			duration: '10',
 			aspect_ratio: '1:1',
-			keep_original_sound: true,
 		});
+		// No input material: Keep Original Sound is neither shown nor sent, even when a saved workflow has it set.
+		expect(await build(klingO1, 'kling_o1_video', { prompt: 'p', o1KeepOriginalSound: true })).not.toHaveProperty('keep_original_sound');
 		expect((await problem(klingO1, 'kling_o1_video', { prompt: 'p', o1Duration: '3' })).message).toBe(
 			'Duration (text to video) must be 5 or 10 seconds, not "3"',
 		);
@@ -188,6 +189,31 @@ describe('Kling O1 Video', () => {
 		expect(tooMany.message).toBe('6 images given; this model accepts at most 5');
 		// like every check before a request, it says the item cost nothing
 		expect(tooMany.description).toBe('Correct it and run the node again; nothing was sent to RunBlob for this item.');
+	});
+});
+
+describe('Options follow the model and its input mode', () => {
+	const shown = (family: Family, name: string) => family.properties.filter((p) => p.name === name);
+	it('Kling O1 offers only the durations of the chosen input mode (one field per mode, the same name)', () => {
+		const [text, images] = shown(klingO1, 'o1Duration');
+		expect(text.options!.map((o) => (o as { value: string }).value)).toEqual(['5', '10']);
+		expect(text.displayOptions?.show?.o1ImageSource).toEqual(['none']);
+		expect(images.options!.map((o) => (o as { value: string }).value)).toEqual(['3', '4', '5', '6', '7', '8', '9', '10']);
+		expect(images.displayOptions?.hide?.o1ImageSource).toEqual(['none']);
+		// O3 takes the same durations in both modes: one field.
+		expect(shown(klingO3, 'o3Duration')).toHaveLength(1);
+	});
+	it('Keep Original Sound is shown only with input material', () => {
+		for (const [family, p] of [[klingO1, 'o1'], [klingO3, 'o3']] as const) {
+			expect(shown(family, `${p}KeepOriginalSound`)[0].displayOptions?.hide).toEqual({ [`${p}ImageSource`]: ['none'] });
+		}
+	});
+	it('lists of URLs take one value per line', () => {
+		for (const family of FAMILIES) {
+			for (const property of family.properties.filter((p) => /ImageUrls$/.test(p.name))) {
+				expect(property.typeOptions?.rows).toBeGreaterThan(1);
+			}
+		}
 	});
 });
 
@@ -223,7 +249,7 @@ describe('callbacks: each family by its own schema; unsigned ones by shape', () 
 		['Kling O3', { generation_id: ID, status: 'failed', video_url: null, model: 'kling-o3-video-10s-pro', message: 'CONTENT_POLICY_VIOLATION' }, klingO3],
 	];
 	it.each(cases)('%s', (_name, body, family) => {
-		expect(familyByShape(body)).toBe(family);
+		expect(familiesByShape(body)).toEqual([family]);
 		const parsed = parseCallbackPayload(body);
 		expect(parsed).toMatchObject({ ok: true, family: { id: family.id } });
 		// Its own schema accepts it; another family's (named by a signed URL) may not.
@@ -254,7 +280,8 @@ describe('one output shape for every family', () => {
 		expect(o3).toEqual({
 			generation_id: ID,
 			family: 'klingO3',
-			model: 'kling-o3-video-5s',
+			model: 'kling_o3',
+			runblob_model: 'kling-o3-video-5s',
 			status: 'completed',
 			prompt: null,
 			video_url: 'https://c/v.mp4',
@@ -270,6 +297,68 @@ describe('one output shape for every family', () => {
 			render_seconds: 330,
 			model: 'sora-2',
 		});
+	});
+});
+
+describe('one model vocabulary: the node\'s model value, RunBlob\'s label apart', () => {
+	const done = { generation_id: ID, status: 'completed', video_url: 'https://c/v.mp4' };
+	it('the model the node sent wins over RunBlob\'s label, which is kept as runblob_model', () => {
+		expect(normalise(klingO3, { ...done, model: 'kling-o3-video-5s' }, { model: 'kling_o3' })).toMatchObject({
+			model: 'kling_o3',
+			runblob_model: 'kling-o3-video-5s',
+		});
+	});
+	it('without the request, the family\'s declaration maps RunBlob\'s label to the node\'s model value', () => {
+		expect(normalise(klingO3, { ...done, model: 'kling-o3-video-10s-pro' })).toMatchObject({ model: 'kling_o3_pro', runblob_model: 'kling-o3-video-10s-pro' });
+		expect(normalise(klingO3, { ...done, model: 'kling-o3-video-15s' })).toMatchObject({ model: 'kling_o3', runblob_model: 'kling-o3-video-15s' });
+		expect(normalise(klingO1, { ...done, model: 'kling_o1_video' })).toMatchObject({ model: 'kling_o1_video', runblob_model: 'kling_o1_video' });
+		expect(normalise(sora, { ...done })).toMatchObject({ model: 'sora-2', runblob_model: null });
+	});
+	it('is null where RunBlob\'s record does not tell the model (README table)', () => {
+		expect(normalise(veo, { ...done, seed: 3 })).toMatchObject({ model: null, runblob_model: null });
+		expect(normalise(kling, { ...done, version: '2.5' })).toMatchObject({ model: null, runblob_model: null });
+		expect(normalise(klingO3, { ...done })).toMatchObject({ model: null, runblob_model: null });
+	});
+	it('every family declares how its label maps: no label of one family names another family\'s model', () => {
+		for (const family of FAMILIES) {
+			const own = family.models.map((m) => m.value);
+			for (const label of ['kling-o3-video-5s', 'kling_o1_video', 'sora-2', 'pro', 'veo-3-fast', 'kling_3']) {
+				const model = normalise(family, { ...done, model: label }).model;
+				if (model !== null) expect(own).toContain(model);
+			}
+		}
+	});
+});
+
+describe('unsigned callbacks that fit several families are reported, never guessed', () => {
+	const png = 'https://cdn.runblob.io/photos/a.png';
+	const ambiguous: Array<[string, IDataObject, string[]]> = [
+		[
+			'Kling O1 Photo / Kling O3 Photo: a photo callback without a model label',
+			{ generation_id: ID, status: 'completed', prompt: 'p', image_url: png, message: null },
+			['klingO1Photo', 'klingO3Photo'],
+		],
+		[
+			'Sora / Veo: a failed callback with a prompt but neither a seed nor either family\'s failure field',
+			{ generation_id: ID, status: 'failed', prompt: 'p', video_url: null, created_at: '2025-11-24T10:00:00.000000' },
+			['sora', 'veo'],
+		],
+	];
+	it.each(ambiguous)('%s', (_name, body, ids) => {
+		expect(familiesByShape(body).map((f) => f.id)).toEqual(ids);
+		const parsed = parseCallbackPayload(body);
+		expect(parsed.ok).toBe(false);
+		if (!parsed.ok) expect(parsed.ambiguous?.map((f) => f.id)).toEqual(ids);
+		// The family a signed URL names decides: each of them accepts it then.
+		for (const id of ids) {
+			expect(parseCallbackPayload(body, { family: FAMILIES.find((f) => f.id === id) }).ok).toBe(true);
+		}
+	});
+	it('a body no family claims is not a RunBlob callback', () => {
+		const parsed = parseCallbackPayload({ generation_id: ID, status: 'completed', image_url: png, model: 'sora-2' });
+		// A body without any family's id field is no family's either.
+		expect(familiesByShape({ job_id: ID, status: 'completed', video_url: png })).toEqual([]);
+		expect(parsed).toEqual({ ok: false, errors: ["body: fits no RunBlob family's callback"] });
 	});
 });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ImageInputConfig } from './imageInputs';
 import { imageInputProperties, readImageInputs } from './imageInputs';
 import { MiB, UUID_ID, compact, forModels, oneOf, promptSchema, validateBody } from './inputs';
-import { taskImageCallbackSchema, taskImageRead } from './taskImages';
+import { taskImageCallbackSchema, taskImageMatchesCallback, taskImageRead } from './taskImages';
 import type { Family } from './types';
 import { failureFacts } from './failures';
 
@@ -14,6 +14,7 @@ import { failureFacts } from './failures';
  * RunBlob's pages: Additional Body Fields.
  */
 
+const PROMPT = { min: 1, max: 4000 };
 const MODELS = ['chatgpt-images'];
 const RATIOS = ['auto', '1:1', '4:3', '3:4'] as const;
 
@@ -26,7 +27,7 @@ const images: ImageInputConfig = {
 };
 
 const bodySchema = z.object({
-	prompt: promptSchema(1, 4000),
+	prompt: promptSchema(PROMPT),
 	aspect_ratio: oneOf('Aspect ratio', RATIOS),
 });
 
@@ -47,7 +48,7 @@ export const chatgptImages: Family = {
 	},
 	idField: 'task_uuid',
 	idPattern: UUID_ID,
-	promptLimits: { min: 1, max: 4000 },
+	promptLimits: PROMPT,
 	properties: forModels(MODELS, [
 		{
 			displayName: 'Aspect Ratio',
@@ -76,9 +77,9 @@ export const chatgptImages: Family = {
 		return compact(body);
 	},
 	callbackSchema: taskImageCallbackSchema,
+	matchesCallback: taskImageMatchesCallback(true),
 	read: { ...taskImageRead, extras: ['aspect_ratio'] },
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
-	typicalRenderMinutes: [1, 3],
 	// No timeout stated; 3 min renders + 2.5 min of callback retries, with headroom.
 	timeoutMinutes: 10,
 	defaultWaitMinutes: 15,

@@ -60,10 +60,11 @@ export function imageInputProperties(
 			displayName: 'Image URLs',
 			name: `${p}ImageUrls`,
 			type: 'string',
+			typeOptions: { rows: 3 },
 			default: '',
 			required: true,
-			placeholder: 'https://example.com/a.png, https://example.com/b.png',
-			description: `1–${config.max} http(s) URLs, separated by commas or new lines`,
+			placeholder: 'https://example.com/a.png\nhttps://example.com/b.png',
+			description: `1–${config.max} http(s) URLs, one per line (commas work too)`,
 			displayOptions: { show: { [`${p}ImageSource`]: ['url'] } },
 		},
 		{
@@ -73,7 +74,7 @@ export function imageInputProperties(
 			default: 'data',
 			required: true,
 			placeholder: 'e.g. data, data2',
-			description: `1–${config.max} input binary field names, separated by commas`,
+			description: `1–${config.max} input binary field names, separated by commas or new lines`,
 			displayOptions: { show: { [`${p}ImageSource`]: ['binary'] } },
 		},
 	];

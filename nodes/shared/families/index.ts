@@ -11,14 +11,34 @@ import { sora } from './sora';
 import type { Family } from './types';
 import { veo } from './veo';
 
-/** The registry of RunBlob families: the only place that lists them. */
+/**
+ * The registry of RunBlob families: the only place that lists them. Everything that depends on the list (the Model
+ * fields, the parameters, the texts, callback matching) reads it when used, so a family registered before the node's
+ * description is built is a family like any other.
+ */
 
 export const VIDEO_FAMILIES: Family[] = [sora, veo, kling, klingO1, klingO3];
 export const IMAGE_FAMILIES: Family[] = [nanoBanana, chatgptImages, klingO1Photo, klingO3Photo];
 export const FAMILIES: Family[] = [...VIDEO_FAMILIES, ...IMAGE_FAMILIES];
 
+/**
+ * Adds a family to the registry (after the built-in ones: its Model entries come last, and it is asked last about
+ * unsigned callbacks). Its id and model values must be new.
+ */
+export function registerFamily(family: Family): void {
+	const taken = new Set(FAMILIES.flatMap((f) => [f.id, ...f.models.map((m) => m.value)]));
+	const clash = [family.id, ...family.models.map((m) => m.value)].find((name) => taken.has(name));
+	if (clash !== undefined) throw new Error(`RunBlob family "${family.id}": "${clash}" is taken`);
+	(family.kind === 'image' ? IMAGE_FAMILIES : VIDEO_FAMILIES).push(family);
+	FAMILIES.push(family);
+}
+
 /** The model of node version 1, which spoke only Sora 2. */
 export const V1_MODEL = 'sora-2';
+/** The family of node version 1's model: its saved items carry no family. */
+export const V1_FAMILY: Family = FAMILIES.find((family) =>
+	family.models.some((m) => m.value === V1_MODEL),
+) as Family;
 export const DEFAULT_MODEL = 'kling_o3';
 export const DEFAULT_IMAGE_MODEL = 'nano-banana';
 
@@ -35,25 +55,33 @@ export function allModels(): string[] {
 }
 
 /**
- * Which family an unsigned callback comes from, by its shape (reference §5): O1/O3 name their model; Veo carries a
- * seed or an `error` next to the prompt; Sora always sends prompt and created_at (so a body with either is judged as
- * Sora, and rejected if the other is missing); Kling's main endpoint sends neither. Signed URLs name the family and
- * need no guessing.
+ * The families an unsigned callback (no family in its URL) can come from: each declares which bodies can be its own
+ * (`matchesCallback`), asked in registry order. One family: that one; several: the body is ambiguous, and the caller
+ * must not guess (RunBlob's payloads do not always name their family; a signed URL does).
  */
-export function familyByShape(body: IDataObject): Family {
-	const model = typeof body.model === 'string' ? body.model.toLowerCase() : '';
-	// Images first: Nano Banana and ChatGPT Images send `task_uuid` (ChatGPT Images adds the prompt); Kling's photo
-	// endpoints name a "-photo" model or carry `image_url`.
-	if ('task_uuid' in body) return 'prompt' in body ? chatgptImages : nanoBanana;
-	if (model.includes('photo') || 'image_url' in body) {
-		return model.includes('o3') ? klingO3Photo : klingO1Photo;
+export function familiesByShape(body: IDataObject): Family[] {
+	// A family's callback always carries its id field; its matcher decides the rest.
+	return FAMILIES.filter((family) => family.idField in body && family.matchesCallback(body));
+}
+
+/** UI text of the prompt limits, from each family's declaration: "Sora 2, Nano Banana: 1–4000 characters; …". */
+export function promptLimitsText(families: Family[]): string {
+	const groups = new Map<string, string[]>();
+	for (const family of families) {
+		const range = `${family.promptLimits.min}–${family.promptLimits.max}`;
+		groups.set(range, [...(groups.get(range) ?? []), family.displayName]);
 	}
-	if (model.includes('o1')) return klingO1;
-	if (model.includes('o3')) return klingO3;
-	if (model.startsWith('kling')) return kling;
-	if ('seed' in body || ('error' in body && 'prompt' in body)) return veo;
-	if ('prompt' in body || 'created_at' in body || 'error_message' in body) return sora;
-	return kling;
+	return [...groups].map(([range, names]) => `${names.join(', ')}: ${range} characters`).join('; ');
+}
+
+/** UI text of each family's default wait, and what it covers (render limit + RunBlob's callback retries). */
+export function waitDefaultsText(families: Family[]): string {
+	return families
+		.map((family) => {
+			const retries = family.callbackRetrySeconds.reduce((sum, s) => sum + s, 0) / 60;
+			return `${family.displayName} ${family.defaultWaitMinutes} min (renders ≤ ${family.timeoutMinutes} min + ${retries} min of callback retries)`;
+		})
+		.join(', ');
 }
 
 /**
@@ -81,7 +109,7 @@ function modelOptions(families: Family[]) {
 }
 
 /** The Model field of resource Video (node version 2+): every video model, grouped by family in the list. */
-export const modelProperty: INodeProperties = {
+export const modelProperty = (): INodeProperties => ({
 	displayName: 'Model',
 	name: 'model',
 	type: 'options',
@@ -89,7 +117,7 @@ export const modelProperty: INodeProperties = {
 	default: DEFAULT_MODEL,
 	description: 'The RunBlob model; each shows only the parameters it supports',
 	displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
-};
+});
 
 /** Version 1 had no Model field: its saved workflows are Sora 2, and family parameters key on this value. */
 export const v1ModelProperty: INodeProperties = {
@@ -101,21 +129,19 @@ export const v1ModelProperty: INodeProperties = {
 };
 
 /** The Model field of resource Image (only on node version 2+, where the resource exists). */
-export const imageModelProperty: INodeProperties = {
+export const imageModelProperty = (): INodeProperties => ({
 	displayName: 'Model',
 	name: 'model',
 	type: 'options',
 	options: modelOptions(IMAGE_FAMILIES),
 	default: DEFAULT_IMAGE_MODEL,
 	description: 'The RunBlob image model; each shows only the parameters it supports',
-};
+});
 
-export const familyProperties: INodeProperties[] = VIDEO_FAMILIES.flatMap(
-	(family) => family.properties,
-);
-export const imageFamilyProperties: INodeProperties[] = IMAGE_FAMILIES.flatMap(
-	(family) => family.properties,
-);
+export const familyProperties = (): INodeProperties[] =>
+	VIDEO_FAMILIES.flatMap((family) => family.properties);
+export const imageFamilyProperties = (): INodeProperties[] =>
+	IMAGE_FAMILIES.flatMap((family) => family.properties);
 
 export type { Family } from './types';
 export {

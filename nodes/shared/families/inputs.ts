@@ -31,7 +31,8 @@ export function codePoints(value: string): number {
 	return [...value].length;
 }
 
-export function promptSchema(min: number, max: number) {
+/** The prompt of a family, with its declared limits (the same values its UI text names). */
+export function promptSchema({ min, max }: { min: number; max: number }) {
 	return z
 		.string({ required_error: 'is required' })
 		.refine((value) => value.trim() !== '', 'The prompt is empty')

@@ -17,6 +17,7 @@ import {
 	tokenId,
 	validateBody,
 } from './inputs';
+import { hasAny, labelIn } from './callbackShape';
 import type { Family, ModelOption } from './types';
 import { failureFacts } from './failures';
 
@@ -26,6 +27,7 @@ import { failureFacts } from './failures';
  * Control reference video/image have unconfirmed key names and go in Additional Body Fields.
  */
 
+const PROMPT = { min: 1, max: 2500 };
 const MODELS: ModelOption[] = [
 	{ name: 'Kling 3.0 Standard', value: 'kling_3', description: 'Kling 3.0, 720p, 3–15 s' },
 	{ name: 'Kling 3.0 Pro', value: 'kling_3_pro', description: 'Kling 3.0, 1080p, 3–15 s' },
@@ -86,7 +88,7 @@ export const kling: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: TOKEN_ID,
-	promptLimits: { min: 1, max: 2500 },
+	promptLimits: PROMPT,
 	properties: [
 		...forModels(MOTION, [
 			{
@@ -147,7 +149,7 @@ export const kling: Family = {
 		const perSecond = PER_SECOND.includes(input.model);
 		const imageUrl = String(input.param('klingImageUrl', '')).trim();
 		const schema = z.object({
-			prompt: promptSchema(1, 2500),
+			prompt: promptSchema(PROMPT),
 			duration: perSecond
 				? intIn('Duration', 3, 15)
 				: oneOf('Duration', ['5', '10'] as const, ' seconds'),
@@ -185,14 +187,23 @@ export const kling: Family = {
 			{ ...common, video_url: z.null().optional() },
 		);
 	},
+	// Kling's callback carries neither prompt nor created_at (unlike Sora and Veo), and no omni or photo model label.
+	matchesCallback: (body) => {
+		const label = labelIn(body);
+		return (
+			!hasAny(body, 'task_uuid', 'image_url', 'prompt', 'created_at', 'seed', 'error_message') &&
+			(label === '' || (label.startsWith('kling') && !/o1|o3|photo/.test(label)))
+		);
+	},
 	read: {
+		resultFields: ['video_url'],
 		errorMessage: (source) =>
 			text(source, 'error') ?? text(source, 'message') ?? text(source, 'error_message'),
-		model: (source) => text(source, 'model'),
+		// Kling's status reports a `version` ("2.5"), which does not tell Standard from Pro: no model from it.
+		label: (source) => text(source, 'model'),
 		extras: ['version', 'duration', 'aspect_ratio'],
 	},
 	callbackRetrySeconds: [30, 60, 120, 240, 480],
-	typicalRenderMinutes: [2, 5],
 	timeoutMinutes: 15,
 	// 15 min timeout + 15.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 60,

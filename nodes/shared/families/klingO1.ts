@@ -15,6 +15,7 @@ const config: OmniConfig = {
 	// O1's page names the formats but no size; the 10 MB of its sibling O3 is applied.
 	formats: ['image/jpeg', 'image/png', 'image/webp'],
 	sendModel: false,
+	labelMark: 'o1',
 };
 
 export const klingO1: Family = {
@@ -33,5 +34,4 @@ export const klingO1: Family = {
 		status: (id) => `/v1/kling/o1-video/generations/${id}`,
 	},
 	...omniFamilyParts(config),
-	typicalRenderMinutes: [1, 10],
 };

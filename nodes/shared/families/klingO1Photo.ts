@@ -1,6 +1,13 @@
 import { TOKEN_ID } from './inputs';
 import type { PhotoConfig } from './klingPhoto';
-import { buildPhotoBody, photoCallbackSchema, photoProperties, photoRead } from './klingPhoto';
+import {
+	PHOTO_PROMPT,
+	buildPhotoBody,
+	photoCallbackSchema,
+	photoMatchesCallback,
+	photoProperties,
+	photoRead,
+} from './klingPhoto';
 import type { Family } from './types';
 import { failureFacts } from './failures';
 
@@ -32,7 +39,7 @@ export const klingO1Photo: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: TOKEN_ID,
-	promptLimits: { min: 1, max: 2500 },
+	promptLimits: PHOTO_PROMPT,
 	properties: photoProperties(config, {
 		displayName: 'Resolution',
 		name: 'o1pResolution',
@@ -42,9 +49,9 @@ export const klingO1Photo: Family = {
 	}),
 	buildBody: async (input) => await buildPhotoBody(config, input),
 	callbackSchema: photoCallbackSchema,
+	matchesCallback: photoMatchesCallback('o1'),
 	read: photoRead,
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
-	typicalRenderMinutes: [1, 2],
 	timeoutMinutes: 15,
 	// 15 min hard timeout + 2.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 20,

@@ -11,6 +11,12 @@ const config: OmniConfig = {
 	durations: { textToVideo: ['5', '10', '15'], imageToVideo: ['5', '10', '15'] },
 	formats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
 	sendModel: true,
+	labelMark: 'o3',
+	// RunBlob labels O3 jobs by length and tier ("kling-o3-video-10s-pro", "kling-o3-video-5s"); the tier is the model.
+	modelOfLabel: (label) => {
+		if (!/o3/i.test(label)) return null;
+		return /pro/i.test(label) ? 'kling_o3_pro' : 'kling_o3';
+	},
 };
 
 export const klingO3: Family = {
@@ -34,5 +40,4 @@ export const klingO3: Family = {
 		status: (id) => `/v1/kling/o3-video/generations/${id}`,
 	},
 	...omniFamilyParts(config),
-	typicalRenderMinutes: [2, 7],
 };

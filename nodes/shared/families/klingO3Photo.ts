@@ -1,6 +1,13 @@
 import { TOKEN_ID } from './inputs';
 import type { PhotoConfig } from './klingPhoto';
-import { buildPhotoBody, photoCallbackSchema, photoProperties, photoRead } from './klingPhoto';
+import {
+	PHOTO_PROMPT,
+	buildPhotoBody,
+	photoCallbackSchema,
+	photoMatchesCallback,
+	photoProperties,
+	photoRead,
+} from './klingPhoto';
 import type { Family } from './types';
 import { failureFacts } from './failures';
 
@@ -32,7 +39,7 @@ export const klingO3Photo: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: TOKEN_ID,
-	promptLimits: { min: 1, max: 2500 },
+	promptLimits: PHOTO_PROMPT,
 	properties: photoProperties(
 		config,
 		{
@@ -58,9 +65,9 @@ export const klingO3Photo: Family = {
 		return body;
 	},
 	callbackSchema: photoCallbackSchema,
+	matchesCallback: photoMatchesCallback('o3'),
 	read: photoRead,
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
-	typicalRenderMinutes: [1, 3],
 	// O3 Photo states no timeout of its own; O1 Photo's 15 min is assumed, plus the callback retries.
 	timeoutMinutes: 15,
 	defaultWaitMinutes: 20,

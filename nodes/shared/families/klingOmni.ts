@@ -16,6 +16,7 @@ import {
 } from './inputs';
 import type { ImageInputConfig } from './imageInputs';
 import { imageInputProperties, readImageInputs } from './imageInputs';
+import { hasAny, labelIn } from './callbackShape';
 import type { BuildContext, Family } from './types';
 import { failureFacts } from './failures';
 
@@ -27,16 +28,21 @@ import { failureFacts } from './failures';
 
 export interface OmniConfig {
 	/** Parameter name prefix, unique per family. */
-	prefix: 'o1' | 'o3';
+	prefix: string;
 	models: string[];
 	/** O1 spells it `images_urls`, O3 `images_url`. */
 	urlKey: 'images_urls' | 'images_url';
 	durations: { textToVideo: readonly string[]; imageToVideo: readonly string[] };
 	formats: ImageFormat[];
 	sendModel: boolean;
+	/** What RunBlob's model label of this family contains (`o1`, `o3`). */
+	labelMark: string;
+	/** The node's model value for RunBlob's label, where the family has several models. */
+	modelOfLabel?: (label: string) => string | null;
 }
 
 const RATIOS = ['16:9', '9:16', '1:1'] as const;
+const OMNI_PROMPT = { min: 1, max: 2500 };
 const MAX_IMAGES = 5;
 
 /** The images O1 and O3 accept: up to MAX_IMAGES, 10 MB each, sent as URLs or bare base64. */
@@ -50,23 +56,34 @@ function omniImages(config: OmniConfig): ImageInputConfig {
 	};
 }
 
+/**
+ * The Duration field offers only the durations of the chosen input mode: one field per mode where they differ (same
+ * name, so saved workflows keep their value), shown by the image source.
+ */
+function durationProperties(config: OmniConfig): INodeProperties[] {
+	const p = config.prefix;
+	const field = (durations: readonly string[]): INodeProperties => ({
+		displayName: 'Duration',
+		name: `${p}Duration`,
+		type: 'options',
+		options: durations.map((value) => ({ name: `${value} Seconds`, value })),
+		default: '5', // a duration of both modes in both families (the lint rule wants a literal)
+	});
+	const { textToVideo, imageToVideo } = config.durations;
+	if (textToVideo.join() === imageToVideo.join()) return [field(textToVideo)];
+	return [
+		{ ...field(textToVideo), displayOptions: { show: { [`${p}ImageSource`]: ['none'] } } },
+		{
+			...field(imageToVideo),
+			displayOptions: { hide: { [`${p}ImageSource`]: ['none'] } },
+		},
+	];
+}
+
 export function omniProperties(config: OmniConfig): INodeProperties[] {
 	const p = config.prefix;
-	const durations = [
-		...new Set([...config.durations.textToVideo, ...config.durations.imageToVideo]),
-	].sort((a, b) => Number(a) - Number(b));
 	return forModels(config.models, [
-		{
-			displayName: 'Duration',
-			name: `${p}Duration`,
-			type: 'options',
-			options: durations.map((value) => ({ name: `${value} Seconds`, value })),
-			default: '5', // both families' default (the lint rule wants a literal)
-			description:
-				config.durations.imageToVideo.join() === config.durations.textToVideo.join()
-					? undefined
-					: `Text to video: ${config.durations.textToVideo.join(' or ')} s; from images: ${config.durations.imageToVideo[0]}–${config.durations.imageToVideo[config.durations.imageToVideo.length - 1]} s`,
-		},
+		...durationProperties(config),
 		{
 			displayName: 'Aspect Ratio',
 			name: `${p}AspectRatio`,
@@ -84,11 +101,13 @@ export function omniProperties(config: OmniConfig): INodeProperties[] {
 			purpose: 'the video should use; URLs and binary images cannot be mixed',
 		}),
 		{
+			// Only with input material: without it there is no original sound to keep (RunBlob's default applies).
 			displayName: 'Keep Original Sound',
 			name: `${p}KeepOriginalSound`,
 			type: 'boolean',
 			default: true,
 			description: 'Whether to keep the sound of the input material',
+			displayOptions: { hide: { [`${p}ImageSource`]: ['none'] } },
 		},
 	]);
 }
@@ -99,21 +118,23 @@ export async function buildOmniBody(config: OmniConfig, input: BuildContext): Pr
 	const durations =
 		source === 'none' ? config.durations.textToVideo : config.durations.imageToVideo;
 	const schema = z.object({
-		prompt: promptSchema(1, 2500),
+		prompt: promptSchema(OMNI_PROMPT),
 		duration: oneOf(
 			source === 'none' ? 'Duration (text to video)' : 'Duration (from images)',
 			durations,
 			' seconds',
 		),
 		aspect_ratio: oneOf('Aspect ratio', RATIOS),
-		keep_original_sound: z.boolean(),
+		keep_original_sound: z.boolean().optional(),
 	});
 	const body: IDataObject = validateBody(schema, {
 		prompt: input.param('prompt', ''),
 		duration: String(input.param<unknown>(`${p}Duration`, '5')),
 		aspect_ratio: input.param(`${p}AspectRatio`, '16:9'),
-		keep_original_sound: input.param(`${p}KeepOriginalSound`, true),
+		// Without input material the field is not shown and not sent.
+		keep_original_sound: source === 'none' ? undefined : input.param(`${p}KeepOriginalSound`, true),
 	});
+	if (body.keep_original_sound === undefined) delete body.keep_original_sound;
 	if (config.sendModel) body.model = input.model;
 	const images = await readImageInputs(omniImages(config), input);
 	if (images.kind === 'url') body[config.urlKey] = images.images;
@@ -135,10 +156,23 @@ export function omniCallbackSchema(allowHttp: boolean) {
 }
 
 export const omniRead = {
+	resultFields: ['video_url'],
 	errorMessage: (source: IDataObject) => text(source, 'message'),
-	model: (source: IDataObject) => text(source, 'model'),
+	label: (source: IDataObject) => text(source, 'model'),
 	extras: ['duration', 'aspect_ratio'],
 };
+
+/** O1 and O3 video callbacks name their model (`kling_o1_video`, `kling-o3-video-10s-pro`): `labelMark` tells them apart. */
+export function omniMatchesCallback(labelMark: string) {
+	return (body: IDataObject): boolean => {
+		const label = labelIn(body);
+		return (
+			!hasAny(body, 'task_uuid', 'image_url') &&
+			label.includes(labelMark) &&
+			!label.includes('photo')
+		);
+	};
+}
 
 /** Everything of an O1 or O3 family declaration but its name, models, endpoints and render times. */
 export function omniFamilyParts(
@@ -151,6 +185,7 @@ export function omniFamilyParts(
 	| 'properties'
 	| 'buildBody'
 	| 'callbackSchema'
+	| 'matchesCallback'
 	| 'read'
 	| 'callbackRetrySeconds'
 	| 'timeoutMinutes'
@@ -160,11 +195,12 @@ export function omniFamilyParts(
 	return {
 		idField: 'generation_id',
 		idPattern: TOKEN_ID,
-		promptLimits: { min: 1, max: 2500 },
+		promptLimits: OMNI_PROMPT,
 		properties: omniProperties(config),
 		buildBody: async (input) => await buildOmniBody(config, input),
 		callbackSchema: omniCallbackSchema,
-		read: omniRead,
+		matchesCallback: omniMatchesCallback(config.labelMark),
+		read: { ...omniRead, modelOfLabel: config.modelOfLabel },
 		callbackRetrySeconds: [30, 30, 30, 30, 30],
 		timeoutMinutes: 15,
 		// 15 min hard timeout + 2.5 min of callback retries, with headroom.

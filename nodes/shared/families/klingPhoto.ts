@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { hasAny, labelIn } from './callbackShape';
 import type { ImageInputConfig } from './imageInputs';
 import { imageInputProperties, readImageInputs } from './imageInputs';
 import {
@@ -22,13 +23,16 @@ import {
  */
 
 export interface PhotoConfig {
-	prefix: 'o1p' | 'o3p';
+	prefix: string;
 	model: string;
 	maxImages: number;
 	resolutions: readonly string[];
 	defaultResolution: string;
 	ratios: readonly string[];
 }
+
+/** Both photo families take 1–2500 characters. */
+export const PHOTO_PROMPT = { min: 1, max: 2500 };
 
 const RATIO_NAMES: Record<string, string> = {
 	auto: 'Auto',
@@ -85,7 +89,7 @@ export async function buildPhotoBody(
 ) {
 	const p = config.prefix;
 	const schema = z.object({
-		prompt: promptSchema(1, 2500),
+		prompt: promptSchema(PHOTO_PROMPT),
 		img_resolution: oneOf('Resolution', config.resolutions),
 		aspect_ratio: oneOf('Aspect ratio', config.ratios),
 	});
@@ -114,7 +118,24 @@ export function photoCallbackSchema(allowHttp: boolean): z.ZodTypeAny {
 }
 
 export const photoRead = {
+	resultFields: ['image_url'],
 	errorMessage: (source: IDataObject) => text(source, 'message'),
-	model: (source: IDataObject) => text(source, 'model'),
+	label: (source: IDataObject) => text(source, 'model'),
 	extras: ['aspect_ratio', 'img_resolution'],
 };
+
+/**
+ * A Kling photo callback carries `image_url` (or a "photo" model label); which photo family it is, only the label
+ * says (`labelMark`: `o1`, `o3`). RunBlob does not document whether the callback names its model, so a photo body
+ * without a label fits every photo family, and is reported as ambiguous rather than guessed.
+ */
+export function photoMatchesCallback(labelMark: string) {
+	return (body: IDataObject): boolean => {
+		const label = labelIn(body);
+		return (
+			!hasAny(body, 'task_uuid') &&
+			(hasAny(body, 'image_url') || label.includes('photo')) &&
+			(label === '' || label.includes(labelMark))
+		);
+	};
+}

@@ -13,7 +13,7 @@ import {
 	promptSchema,
 	validateBody,
 } from './inputs';
-import { taskImageCallbackSchema, taskImageRead } from './taskImages';
+import { taskImageCallbackSchema, taskImageMatchesCallback, taskImageRead } from './taskImages';
 import type { Family } from './types';
 import { failureFacts } from './failures';
 
@@ -23,6 +23,7 @@ import { failureFacts } from './failures';
  * pro and v2 only, so the standard model never sends it. Up to 4 reference images on standard, 8 on the others.
  */
 
+const PROMPT = { min: 1, max: 4000 };
 const API_MODEL: Record<string, string> = {
 	'nano-banana': 'standard',
 	'nano-banana-pro': 'pro',
@@ -57,7 +58,7 @@ const images: ImageInputConfig = {
 };
 
 const bodySchema = z.object({
-	prompt: promptSchema(1, 4000),
+	prompt: promptSchema(PROMPT),
 	aspect_ratio: oneOf('Aspect ratio', RATIOS),
 	quality: oneOf('Quality', QUALITIES).optional(),
 	temperature: z.any().refine((value) => typeof value === 'number' && value >= 0 && value <= 1, {
@@ -120,7 +121,7 @@ export const nanoBanana: Family = {
 	},
 	idField: 'task_uuid',
 	idPattern: UUID_ID,
-	promptLimits: { min: 1, max: 4000 },
+	promptLimits: PROMPT,
 	properties: [
 		...forModels(MODELS, [
 			{
@@ -174,10 +175,16 @@ export const nanoBanana: Family = {
 		return compact(body);
 	},
 	callbackSchema: taskImageCallbackSchema,
-	read: { ...taskImageRead, extras: ['aspect_ratio', 'quality'] },
+	matchesCallback: taskImageMatchesCallback(false),
+	read: {
+		...taskImageRead,
+		// Where RunBlob reports its model ("pro"), it is the API value the node sent for one of its models.
+		modelOfLabel: (label) =>
+			Object.keys(API_MODEL).find((model) => API_MODEL[model] === label) ?? null,
+		extras: ['aspect_ratio', 'quality'],
+	},
 	// "Up to 3" retries; RunBlob does not say how far apart (the simulator uses 30 s).
 	callbackRetrySeconds: [30, 30, 30],
-	typicalRenderMinutes: [0.1, 0.5],
 	// RunBlob states no timeout for Nano Banana. Renders take seconds; 10 min covers a slow render plus the retries.
 	timeoutMinutes: 5,
 	defaultWaitMinutes: 10,

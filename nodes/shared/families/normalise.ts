@@ -20,10 +20,12 @@ export function normalise(family: Family, source: IDataObject, known: Known = {}
 	const output: IDataObject = {
 		generation_id: lowerUuid(String(source[family.idField] ?? source.generation_id ?? '')),
 		family: family.id,
-		model: family.read.model(source) ?? known.model ?? null,
+		// The node's model value (as the user picked it) wherever it can be known; RunBlob's label apart.
+		model: known.model ?? modelOf(family, source),
+		runblob_model: family.read.label(source),
 		status: String(source.status ?? ''),
 		prompt: str(source.prompt) ?? str(known.prompt),
-		[family.kind === 'image' ? 'image_url' : 'video_url']: resultUrl(family, source),
+		[resultKey(family)]: resultUrl(family, source),
 		// null when RunBlob gave no reason (Kling O3's status object has none: "see webhook").
 		error_message: family.read.errorMessage(source),
 		created_at: toIsoUtc(source.created_at),
@@ -39,9 +41,28 @@ export function normalise(family: Family, source: IDataObject, known: Known = {}
 	return output;
 }
 
-function resultUrl(family: Family, source: IDataObject): string | null {
-	const keys = family.kind === 'image' ? ['image_url', 'result_image_url'] : ['video_url'];
-	for (const key of keys) {
+/**
+ * The node's model value of a RunBlob record: the one its label stands for, or the family's only model; null where
+ * RunBlob's record does not tell (README: "Which model an output names").
+ */
+export function modelOf(family: Family, source: IDataObject): string | null {
+	const label = family.read.label(source);
+	if (label) {
+		if (family.models.some((m) => m.value === label)) return label;
+		const model = family.read.modelOfLabel?.(label) ?? null;
+		if (model) return model;
+	}
+	return family.models.length === 1 ? family.models[0].value : null;
+}
+
+/** The output field of the result URL: one per kind of media, whatever the family calls it. */
+export function resultKey(family: Family): 'image_url' | 'video_url' {
+	return family.kind === 'image' ? 'image_url' : 'video_url';
+}
+
+/** The result URL: the first of the family's result fields that has one. */
+export function resultUrl(family: Family, source: IDataObject): string | null {
+	for (const key of family.read.resultFields) {
 		const value = source[key];
 		if (typeof value === 'string' && value) return value;
 	}

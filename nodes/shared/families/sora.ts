@@ -15,17 +15,19 @@ import {
 	uuid,
 	validateBody,
 } from './inputs';
+import { hasAny } from './callbackShape';
 import type { Family } from './types';
 import { failureFacts } from './failures';
 
 /** Sora 2 (OpenAI): `/v1/sora`. Reference §1. The parameter names are those of node version 1, which had only Sora. */
 
+const PROMPT = { min: 1, max: 4000 };
 const ORIENTATIONS = ['9:16', '16:9'] as const;
 const DURATIONS = [10, 15] as const;
 const IMAGE = { maxBytes: 10 * MiB, formats: ['image/jpeg', 'image/png', 'image/webp'] as const };
 
 const bodySchema = z.object({
-	prompt: promptSchema(1, 4000),
+	prompt: promptSchema(PROMPT),
 	orientation: oneOf('Orientation', ORIENTATIONS),
 	duration: oneOf('Duration', DURATIONS, ' seconds'),
 });
@@ -49,7 +51,7 @@ export const sora: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: UUID_ID,
-	promptLimits: { min: 1, max: 4000 },
+	promptLimits: PROMPT,
 	properties: forModels(
 		['sora-2'],
 		[
@@ -143,13 +145,19 @@ export const sora: Family = {
 			{ ...common, video_url: z.null().optional() },
 		);
 	},
+	// Sora's callback is its status object: prompt and created_at always, error_message on failure; never a model,
+	// a seed or another family's failure field.
+	matchesCallback: (body) =>
+		!hasAny(body, 'task_uuid', 'image_url', 'model', 'model_type', 'seed', 'error', 'message') &&
+		hasAny(body, 'prompt', 'created_at', 'error_message'),
 	read: {
+		resultFields: ['video_url'],
 		errorMessage: (source) => text(source, 'error_message'),
-		model: () => 'sora-2',
+		// RunBlob's Sora records carry no model label; the family's only model is the model.
+		label: () => null,
 		extras: ['orientation', 'duration', 'progress_pct', 'progress_pos_in_queue'],
 	},
 	callbackRetrySeconds: [30, 60, 120, 240, 480],
-	typicalRenderMinutes: [5, 15],
 	timeoutMinutes: 15,
 	// 15 min render + 15.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 60,

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { hasAny } from './callbackShape';
 import { byStatus, mediaUrl, text, uuid } from './inputs';
 
 /**
@@ -22,6 +23,13 @@ export function taskImageCallbackSchema(allowHttp: boolean): z.ZodTypeAny {
 }
 
 export const taskImageRead = {
+	resultFields: ['result_image_url'],
 	errorMessage: (source: IDataObject) => text(source, 'message'),
-	model: (source: IDataObject) => text(source, 'model'),
+	label: (source: IDataObject) => text(source, 'model'),
 };
+
+/** Both send `task_uuid`; ChatGPT Images' callback adds the prompt, Nano Banana's has none (reference §3). */
+export function taskImageMatchesCallback(withPrompt: boolean) {
+	return (body: IDataObject): boolean =>
+		hasAny(body, 'task_uuid') && hasAny(body, 'prompt') === withPrompt;
+}

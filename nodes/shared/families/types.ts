@@ -57,7 +57,7 @@ export interface Family {
 		list?: string;
 	};
 	/** The id RunBlob gives this family's jobs, and the field it travels in. */
-	idField: 'generation_id' | 'task_uuid';
+	idField: string;
 	idPattern: RegExp;
 	promptLimits: { min: number; max: number };
 	/** The node parameters this family adds (displayOptions are added by the registry). */
@@ -66,16 +66,29 @@ export interface Family {
 	buildBody(input: BuildContext): Promise<IDataObject>;
 	/** The callback payloads RunBlob documents for this family; `allowHttp` admits loopback media URLs. */
 	callbackSchema(allowHttp: boolean): z.ZodTypeAny;
-	/** Where this family puts the failure reason, the model and its own extra fields. */
+	/**
+	 * Whether an unsigned callback body (no family in its URL) can be this family's, by the fields RunBlob documents
+	 * for it. Every family is asked, in registry order; a body that more than one family claims is rejected as
+	 * ambiguous, never labelled with a guess.
+	 */
+	matchesCallback(body: IDataObject): boolean;
+	/** Where this family puts the result, the failure reason, RunBlob's model label and its own extra fields. */
 	read: {
+		/** The fields that carry the result URL(s), in order of preference (Verify with RunBlob API compares each). */
+		resultFields: string[];
 		errorMessage(source: IDataObject): string | null;
-		model(source: IDataObject): string | null;
+		/** RunBlob's own model label in a record or callback (output as `runblob_model`), or null. */
+		label(source: IDataObject): string | null;
+		/**
+		 * The node's model value (one of `models`) that RunBlob's label stands for, where the label tells; without it
+		 * a label equal to a model value, or the family's only model, is used.
+		 */
+		modelOfLabel?(label: string): string | null;
 		/** Family-specific fields kept in the normalised output. */
 		extras: string[];
 	};
-	/** RunBlob's callback retries (seconds between attempts) and its documented render limits. */
+	/** RunBlob's callback retries (seconds between attempts) and its render time limit: what the default wait covers. */
 	callbackRetrySeconds: number[];
-	typicalRenderMinutes: [number, number];
 	timeoutMinutes: number;
 	/** Default "Max Wait": the render timeout plus the callback retry window, with headroom. */
 	defaultWaitMinutes: number;

@@ -19,6 +19,7 @@ import {
 	uuid,
 	validateBody,
 } from './inputs';
+import { hasAny, labelIn } from './callbackShape';
 import type { Family } from './types';
 import { failureFacts } from './failures';
 
@@ -28,13 +29,14 @@ import { failureFacts } from './failures';
  * versions accept (1–10000). `watermark_text` and `filter_text` exist in only one version each: Additional Body Fields.
  */
 
+const PROMPT = { min: 10, max: 4000 };
 const MODELS = ['veo-3-fast', 'veo-3-quality'];
 const RATIOS = ['16:9', '9:16'] as const;
 const IMAGE = { maxBytes: 20 * MiB, formats: ['image/jpeg', 'image/png', 'image/webp'] } as const;
 const limits = { maxBytes: IMAGE.maxBytes, formats: [...IMAGE.formats] };
 
 const bodySchema = z.object({
-	prompt: promptSchema(10, 4000),
+	prompt: promptSchema(PROMPT),
 	aspect_ratio: oneOf('Aspect ratio', RATIOS),
 	seed: intIn('Seed', 1, 10000).optional(),
 });
@@ -53,7 +55,7 @@ export const veo: Family = {
 	},
 	idField: 'generation_id',
 	idPattern: UUID_ID,
-	promptLimits: { min: 10, max: 4000 },
+	promptLimits: PROMPT,
 	properties: forModels(MODELS, [
 		{
 			displayName: 'Aspect Ratio',
@@ -199,7 +201,15 @@ export const veo: Family = {
 			{ ...common, video_url: z.null().optional() },
 		);
 	},
+	// Veo's callback is its status object: a prompt, a seed and `error` (or `message`). A failed body with a prompt but
+	// without a seed or either family's failure field fits Sora's shape as well, and is reported as ambiguous.
+	matchesCallback: (body) =>
+		hasAny(body, 'prompt') &&
+		!hasAny(body, 'task_uuid', 'image_url', 'error_message') &&
+		!labelIn(body).startsWith('kling') &&
+		(hasAny(body, 'seed', 'error', 'message', 'model_type') || body.status === 'failed'),
 	read: {
+		resultFields: ['video_url'],
 		errorMessage(source) {
 			const { error, message } = source as { error?: unknown; message?: unknown };
 			if (typeof error === 'string' && error) return error;
@@ -207,7 +217,7 @@ export const veo: Family = {
 			if (typeof nested === 'string' && nested) return nested;
 			return typeof message === 'string' && message ? message : null;
 		},
-		model: (source) =>
+		label: (source) =>
 			typeof source.model === 'string'
 				? source.model
 				: typeof source.model_type === 'string'
@@ -216,7 +226,6 @@ export const veo: Family = {
 		extras: ['seed', 'aspect_ratio'],
 	},
 	callbackRetrySeconds: [30, 30, 30, 30, 30],
-	typicalRenderMinutes: [1, 10],
 	timeoutMinutes: 10,
 	// 10 min timeout + 2.5 min of callback retries, with headroom.
 	defaultWaitMinutes: 30,

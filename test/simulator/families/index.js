@@ -19,4 +19,14 @@ const FAMILIES = [
 /** @type {Map<string, import('./types').Family>} */
 const BY_NAME = new Map(FAMILIES.map((f) => [f.name, f]));
 
-module.exports = { FAMILIES, BY_NAME };
+/**
+ * Adds a family (e.g. one a test declares); its routes, counters and callbacks work like the built-in ones'.
+ * @param {import('./types').Family} family
+ */
+function registerFamily(family) {
+	if (BY_NAME.has(family.name)) throw new Error(`simulator family "${family.name}" exists`);
+	FAMILIES.push(family);
+	BY_NAME.set(family.name, family);
+}
+
+module.exports = { FAMILIES, BY_NAME, registerFamily };

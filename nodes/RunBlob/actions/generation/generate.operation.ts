@@ -10,7 +10,7 @@ import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflo
 import { signCallbackUrl } from '../../../shared/callbackContract';
 import { callbackUrlProperties, publicHttpsNotice } from '../../../shared/descriptions';
 import type { Family } from '../../../shared/families';
-import { familyProperties, modelProperty } from '../../../shared/families';
+import { VIDEO_FAMILIES, familyProperties, modelProperty, promptLimitsText } from '../../../shared/families';
 import { normalise } from '../../../shared/families/normalise';
 import type { Widen } from '../../../shared/families/types';
 import { InputProblem } from '../../../shared/families/types';
@@ -46,7 +46,7 @@ export const isWaiting = (completion: Completion) =>
 
 const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
 
-const properties: INodeProperties[] = [
+const properties = (): INodeProperties[] => [
 	{
 		...publicHttpsNotice,
 		displayOptions: { show: { ...v2, completion: ['waitForVideo', 'notifyTrigger'] } },
@@ -59,17 +59,16 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. A paper boat drifting down a rainy street at dusk, cinematic',
-		description:
-			'What the video should show. Sora: 1–4000 characters; Veo: 10–4000; Kling: 1–2500 (checked before sending).',
+		description: `What the video should show. ${promptLimitsText(VIDEO_FAMILIES)} (checked before sending).`,
 	},
-	...familyProperties,
+	...familyProperties(),
 	{
 		displayName: 'Additional Body Fields',
 		name: 'additionalBodyFields',
 		type: 'json',
 		default: '{}',
 		description:
-			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (for example Kling's negative prompt, seed or Motion Control reference video). They cannot replace a field the node sets.",
+			"Extra JSON fields sent to RunBlob as they are, for options whose key names RunBlob has not confirmed (the README's Models table lists them per model). They cannot replace a field the node sets.",
 		displayOptions: { show: v2 },
 	},
 	...completionForms({
@@ -104,7 +103,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'waitForVideo',
 	}),
-	...toolDescriptions('video', modelProperty.options as INodePropertyOptions[]),
+	...toolDescriptions('video', modelProperty().options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	{
 		displayName: 'Parallel Submissions',
@@ -115,14 +114,13 @@ const properties: INodeProperties[] = [
 		description:
 			'How many items are submitted to RunBlob at the same time. Output order stays the input order; a 429 (rate limit) is retried, a create that may have reached RunBlob never is.',
 	},
-	...waitDescription,
+	...waitDescription(),
 	{ ...minimumBalanceProperty, displayOptions: { show: v2 } },
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['generate'] } },
-	properties,
-);
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] =>
+	updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties());
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -15,13 +15,14 @@ import { isVersion1, modelFor } from './model';
 /** RunBlob's maximum page size. */
 export const PAGE_SIZE = 100;
 
-const listed = FAMILIES.filter((family) => family.paths.list)
-	.map((family) => family.displayName)
-	.join(', ');
+const listed = () =>
+	FAMILIES.filter((family) => family.paths.list)
+		.map((family) => family.displayName)
+		.join(', ');
 
-const properties: INodeProperties[] = [
+const properties = (): INodeProperties[] => [
 	{
-		displayName: `RunBlob documents a list of generations only for: ${listed}. For other models keep the generation_id from Generate.`,
+		displayName: `RunBlob documents a list of generations only for: ${listed()}. For other models keep the generation_id from Generate.`,
 		name: 'listNotice',
 		type: 'notice',
 		default: '',
@@ -53,10 +54,9 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['getMany'] } },
-	properties,
-);
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] =>
+	updateDisplayOptions({ show: { resource: ['video'], operation: ['getMany'] } }, properties());
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -73,7 +73,7 @@ export async function execute(
 				`RunBlob documents no list of ${family.displayName} generations`,
 				{
 					itemIndex: i,
-					description: `Get Many works for ${listed}. Keep the generation_id that Generate returns, and read it with Get.`,
+					description: `Get Many works for ${listed()}. Keep the generation_id that Generate returns, and read it with Get.`,
 				},
 			);
 		}

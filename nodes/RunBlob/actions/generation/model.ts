@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { Family } from '../../../shared/families';
 import { V1_MODEL, allModels, familyOfModel } from '../../../shared/families';
 
-/** The model of an item, and the family that declares it. Node version 1 has no Model field: it is Sora 2. */
+/** The model of an item, and the family that declares it. Node version 1 has no Model field: its one model. */
 export function modelFor(
 	ctx: IExecuteFunctions,
 	itemIndex: number,

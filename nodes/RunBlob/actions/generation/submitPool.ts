@@ -33,7 +33,10 @@ export async function submitAll<T>(
 		1,
 		Math.min(MAX_SUBMISSION_CONCURRENCY, Math.floor(concurrency) || 1, count || 1),
 	);
-	const outcome: SubmissionOutcome<T> = { results: new Array<T | undefined>(count), alsoFailed: [] };
+	const outcome: SubmissionOutcome<T> = {
+		results: new Array<T | undefined>(count),
+		alsoFailed: [],
+	};
 	let next = 0;
 	const lane = async (): Promise<void> => {
 		while (next < count && !outcome.failure) {

@@ -7,7 +7,13 @@ import {
 	LOOPBACK_EXCEPTION,
 	publicHttpsNotice,
 } from '../../../shared/descriptions';
-import { IMAGE_FAMILIES, imageFamilyProperties, imageModelProperty } from '../../../shared/families';
+import {
+	IMAGE_FAMILIES,
+	imageFamilyProperties,
+	imageModelProperty,
+	promptLimitsText,
+	waitDefaultsText,
+} from '../../../shared/families';
 import { minimumBalanceProperty } from '../account/balance';
 import { resubmitProperty } from '../generation/wait/description';
 import { completionForms, toolDescriptions } from '../toolForm';
@@ -18,7 +24,7 @@ import { completionForms, toolDescriptions } from '../toolForm';
  * families' own (see each family's `defaultWaitMinutes`).
  */
 
-const properties: INodeProperties[] = [
+const properties = (): INodeProperties[] => [
 	{
 		...publicHttpsNotice,
 		displayName: `RunBlob only calls public HTTPS URLs: "Wait for Image" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel). ${LOOPBACK_EXCEPTION}`,
@@ -32,17 +38,16 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. A red fox in fresh snow, golden hour, 35 mm photo',
-		description:
-			'What the image should show. Nano Banana and ChatGPT Images: 1–4000 characters; Kling photo: 1–2500 (checked before sending).',
+		description: `What the image should show. ${promptLimitsText(IMAGE_FAMILIES)} (checked before sending).`,
 	},
-	...imageFamilyProperties,
+	...imageFamilyProperties(),
 	{
 		displayName: 'Additional Body Fields',
 		name: 'additionalBodyFields',
 		type: 'json',
 		default: '{}',
 		description:
-			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (for example ChatGPT Images' model, quality or background). They cannot replace a field the node sets.",
+			"Extra JSON fields sent to RunBlob as they are, for options RunBlob has not confirmed on its own pages (the README's Models table lists them per model). They cannot replace a field the node sets.",
 	},
 	...completionForms({
 		displayName: 'Completion',
@@ -76,7 +81,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'waitForImage',
 	}),
-	...toolDescriptions('image', imageModelProperty.options as INodePropertyOptions[]),
+	...toolDescriptions('image', imageModelProperty().options as INodePropertyOptions[]),
 	...callbackUrlProperties,
 	minimumBalanceProperty,
 	{
@@ -108,8 +113,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description:
-					'How long to wait before giving up. Without this option: the model family\'s default (10 min for Nano Banana, 15 for ChatGPT Images, 20 for Kling photo). When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.',
+				description: `How long to wait before giving up. Without this option, the model's default: ${waitDefaultsText(IMAGE_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
 			},
 			{
 				displayName: 'On Failed Generation',
@@ -141,7 +145,6 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['image'], operation: ['generate'] } },
-	properties,
-);
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] =>
+	updateDisplayOptions({ show: { resource: ['image'], operation: ['generate'] } }, properties());

@@ -1,15 +1,21 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { imageModelProperty } from '../../../shared/families';
+import { IMAGE_FAMILIES, imageModelProperty } from '../../../shared/families';
 import * as video from '../video';
 import * as download from './download.operation';
 import { forImage } from '../generation/forImage';
 import * as generateDescription from './generate.description';
 
 /**
- * Resource Image: Nano Banana, ChatGPT Images, Kling O1/O3 Photo. Generate, Get and Get Many are the generic
- * operations of resource Video (they read the family declarations); Download names files by image type.
+ * Resource Image: the image families. Generate, Get and Get Many are the resource-neutral operations (they read the
+ * family declarations); Download names files by image type.
  */
+
+/** The image families for which RunBlob documents a list. */
+const listedImageFamilies = () =>
+	IMAGE_FAMILIES.filter((family) => family.paths.list)
+		.map((family) => family.displayName)
+		.join(', ');
 
 export const operations = {
 	generate: video.generate.execute,
@@ -20,7 +26,8 @@ export const operations = {
 
 const forImageResource = { show: { resource: ['image'] } };
 
-export const description: INodeProperties[] = [
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] => [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -50,14 +57,14 @@ export const description: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getMany',
 				action: 'Get many image generations',
-				description: 'List your generations, newest first (Nano Banana)',
+				description: `List your generations, newest first (${listedImageFamilies()})`,
 			},
 		],
 		default: 'generate',
 	},
-	{ ...imageModelProperty, displayOptions: forImageResource },
-	...generateDescription.description,
+	{ ...imageModelProperty(), displayOptions: forImageResource },
+	...generateDescription.description(),
 	...forImage(video.get.description),
-	...forImage(video.getMany.description),
+	...forImage(video.getMany.description()),
 	...download.description,
 ];

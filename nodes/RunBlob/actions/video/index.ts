@@ -10,7 +10,8 @@ export { download, generate, get, getMany };
 
 const forVideo = { show: { resource: ['video'] } };
 
-export const description: INodeProperties[] = [
+/** Built when the node's description is (after every family is registered). */
+export const description = (): INodeProperties[] => [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -50,11 +51,11 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...forVideo.show, ...v1ModelProperty.displayOptions?.show } },
 	},
 	{
-		...modelProperty,
-		displayOptions: { show: { ...forVideo.show, ...modelProperty.displayOptions?.show } },
+		...modelProperty(),
+		displayOptions: { show: { ...forVideo.show, ...modelProperty().displayOptions?.show } },
 	},
-	...generate.description,
+	...generate.description(),
 	...get.description,
-	...getMany.description,
+	...getMany.description(),
 	...download.description,
 ];

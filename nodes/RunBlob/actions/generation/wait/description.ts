@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, downloadVideoProperty } from '../../../../shared/descriptions';
 import type { Family } from '../../../../shared/families';
-import { VIDEO_FAMILIES, refundSummary } from '../../../../shared/families';
+import { V1_FAMILY, VIDEO_FAMILIES, refundSummary, waitDefaultsText } from '../../../../shared/families';
 
 /**
  * The wait settings of "Wait for Video". Version 1 showed them as loose fields; version 2 groups them in an Options
@@ -75,13 +75,13 @@ const version1: INodeProperties[] = [
 	{ ...onFailureProperty, displayOptions: v1 },
 	{
 		...limitWaitTimeProperty,
-		description: `${limitWaitTimeProperty.description} RunBlob renders take 5–15 minutes and it retries callbacks for 15.5 more.`,
+		description: `${limitWaitTimeProperty.description} RunBlob renders take up to ${V1_FAMILY.timeoutMinutes} minutes and it retries callbacks for ${V1_FAMILY.callbackRetrySeconds.reduce((sum, s) => sum + s, 0) / 60} more.`,
 		displayOptions: v1,
 	},
 	{ ...maxWaitProperty, displayOptions: { show: { ...v1.show, limitWaitTime: [true] } } },
 ];
 
-const version2: INodeProperties[] = [
+const version2 = (): INodeProperties[] => [
 	{
 		displayName: 'Options',
 		name: 'waitOptions',
@@ -98,8 +98,7 @@ const version2: INodeProperties[] = [
 			{
 				...maxWaitProperty,
 				default: 30,
-				description:
-					'How long to wait before giving up. Without this option: the model family\'s default (the render time limit plus RunBlob\'s callback retries, e.g. 30 min for Veo and Kling O1/O3, 60 min for Sora and Kling). When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.',
+				description: `How long to wait before giving up. Without this option, the model's default: ${waitDefaultsText(VIDEO_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
 			},
 			onFailureProperty,
 			resubmitProperty(VIDEO_FAMILIES),
@@ -108,4 +107,5 @@ const version2: INodeProperties[] = [
 	},
 ];
 
-export const waitDescription: INodeProperties[] = [...version1, ...version2];
+/** Built when the node's description is (the defaults text lists every registered family). */
+export const waitDescription = (): INodeProperties[] => [...version1, ...version2()];

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { signCallbackUrl } from '../../../../shared/callbackContract';
-import { familyById, sora } from '../../../../shared/families';
+import { V1_FAMILY, familyById } from '../../../../shared/families';
 import type { RunBlobSettings } from '../../../../shared/transport';
 import { callbackUrlProblem } from '../../../../shared/urls';
 import { isVersion1 } from '../model';
@@ -88,7 +88,7 @@ export function deadlineOf(waitUntil: string | null): Date {
 function defaultWaitMinutes(submitted: INodeExecutionData[]): number {
 	const minutes = submitted
 		.filter((item) => item.json.generation_id)
-		.map((item) => (familyById(item.json.family) ?? sora).defaultWaitMinutes);
+		.map((item) => (familyById(item.json.family) ?? V1_FAMILY).defaultWaitMinutes);
 	return Math.max(...minutes, 1);
 }
 

@@ -18,9 +18,9 @@ import {
 	verifyCallbackSignature,
 } from '../../../../shared/callbackContract';
 import type { Family } from '../../../../shared/families';
-import { familyById, sora } from '../../../../shared/families';
+import { FAMILIES, V1_FAMILY, familyById } from '../../../../shared/families';
 import { readGenerationWithin } from '../../../../shared/families/api';
-import { normalise } from '../../../../shared/families/normalise';
+import { normalise, resultKey } from '../../../../shared/families/normalise';
 import { checkWithSettings } from '../../../../shared/settingsCache';
 import { attachDownload } from '../../../../shared/transport';
 import { STATE_KEY, recordOutcome, shouldResubmit, stateOf, withoutState } from './attempts';
@@ -56,14 +56,16 @@ function readPendingItems(ctx: IWebhookFunctions): INodeExecutionData[] {
 	return Array.isArray(parsed) ? (parsed as INodeExecutionData[]) : [];
 }
 
-/** Version-1 items carry no family: they are Sora. */
+/** Version-1 items carry no family: they are of version 1's model. */
 function familyOf(item: INodeExecutionData): Family {
-	return familyById(item.json.family) ?? sora;
+	return familyById(item.json.family) ?? V1_FAMILY;
 }
 
+/** Before the body is validated: the job id under the id field its family uses, whichever family that is. */
 function looseId(body: unknown): string {
-	const { generation_id: generationId, task_uuid: taskUuid } = (body ?? {}) as IDataObject;
-	return normaliseGenerationId(generationId ?? taskUuid);
+	const fields = (body ?? {}) as IDataObject;
+	const id = FAMILIES.map((family) => fields[family.idField]).find((value) => value != null);
+	return normaliseGenerationId(id);
 }
 
 const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.generation_id);
@@ -224,9 +226,10 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	for (const item of shaped.map(withoutState)) {
 		const { json } = item;
 		const id = json.generation_id as string | undefined;
-		const mediaUrl = json.video_url ?? json.image_url;
+		const family = familyOf(item);
+		const mediaUrl = json[resultKey(family)];
 		if (id && wait.downloadVideo && json.status === 'completed' && typeof mediaUrl === 'string') {
-			const image = familyOf(item).kind === 'image';
+			const image = family.kind === 'image';
 			await attachDownload(this, settings.baseUrl, item, {
 				url: mediaUrl,
 				property: wait.binaryPropertyName,
@@ -262,7 +265,7 @@ const ALREADY_RESUMING = {
 	},
 };
 
-/** Version 1 (Sora only) resumes with its original item shape. */
+/** Version 1 (one model) resumes with its original item shape. */
 function v1Output(item: INodeExecutionData, source: IDataObject): IDataObject {
 	return { ...normaliseGeneration(source), price: (item.json.price as string) ?? null };
 }
