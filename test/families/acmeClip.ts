@@ -9,6 +9,7 @@
 import { z } from 'zod';
 
 import { hasAny } from '../../nodes/shared/families/callbackShape';
+import { failureFacts } from '../../nodes/shared/families/failures';
 import {
 	byStatus,
 	forModels,
@@ -81,4 +82,5 @@ export const acmeClip: Family = {
 	callbackRetrySeconds: [10, 10],
 	timeoutMinutes: 5,
 	defaultWaitMinutes: 7,
+	failures: failureFacts('none'),
 };
