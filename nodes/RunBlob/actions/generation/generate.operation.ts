@@ -46,6 +46,17 @@ export const isWaiting = (completion: Completion) =>
 
 const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
 
+/** Shown for both resources: a batch of images is submitted the same way as a batch of videos. */
+export const parallelSubmissionsProperty: INodeProperties = {
+	displayName: 'Parallel Submissions',
+	name: 'submissionConcurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_SUBMISSION_CONCURRENCY },
+	default: DEFAULT_SUBMISSION_CONCURRENCY,
+	description:
+		'How many items are submitted to RunBlob at the same time. Output order stays the input order; a 429 (rate limit) is retried, a create that may have reached RunBlob never is.',
+};
+
 const properties = (): INodeProperties[] => [
 	{
 		...publicHttpsNotice,
@@ -105,15 +116,7 @@ const properties = (): INodeProperties[] => [
 	}),
 	...toolDescriptions('video', modelProperty().options as INodePropertyOptions[]),
 	...callbackUrlProperties,
-	{
-		displayName: 'Parallel Submissions',
-		name: 'submissionConcurrency',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: MAX_SUBMISSION_CONCURRENCY },
-		default: DEFAULT_SUBMISSION_CONCURRENCY,
-		description:
-			'How many items are submitted to RunBlob at the same time. Output order stays the input order; a 429 (rate limit) is retried, a create that may have reached RunBlob never is.',
-	},
+	parallelSubmissionsProperty,
 	...waitDescription(),
 	{ ...minimumBalanceProperty, displayOptions: { show: v2 } },
 ];

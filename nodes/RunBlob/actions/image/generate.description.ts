@@ -15,6 +15,7 @@ import {
 	waitDefaultsText,
 } from '../../../shared/families';
 import { minimumBalanceProperty } from '../account/balance';
+import { parallelSubmissionsProperty } from '../generation/generate.operation';
 import { resubmitProperty } from '../generation/wait/description';
 import { completionForms, toolDescriptions } from '../toolForm';
 
@@ -83,6 +84,7 @@ const properties = (): INodeProperties[] => [
 	}),
 	...toolDescriptions('image', imageModelProperty().options as INodePropertyOptions[]),
 	...callbackUrlProperties,
+	parallelSubmissionsProperty,
 	minimumBalanceProperty,
 	{
 		displayName: 'Options',
