@@ -113,9 +113,9 @@ const properties = (): INodeProperties[] => [
 				displayName: 'Max Wait (Minutes)',
 				name: 'maxWaitMinutes',
 				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 10,
-				description: `How long to wait before giving up. Without this option, the model's default: ${waitDefaultsText(IMAGE_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: `How long to wait before giving up. 0 (the default) or without this option: the model's default, ${waitDefaultsText(IMAGE_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
 			},
 			{
 				displayName: 'On Failed Generation',

@@ -97,8 +97,9 @@ const version2 = (): INodeProperties[] => [
 			},
 			{
 				...maxWaitProperty,
-				default: 30,
-				description: `How long to wait before giving up. Without this option, the model's default: ${waitDefaultsText(VIDEO_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: `How long to wait before giving up. 0 (the default) or without this option: the model's default, ${waitDefaultsText(VIDEO_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
 			},
 			onFailureProperty,
 			resubmitProperty(VIDEO_FAMILIES),
