@@ -124,6 +124,39 @@ describe('npm start (scripts/playground.js)', () => {
 		return res.json;
 	}
 
+	/** Starts `scripts/playground.js` on this test's folder and ports; resolves once its banner is printed. */
+	async function startPlayground(env: NodeJS.ProcessEnv, extraArgs: string[] = []) {
+		output = '';
+		exit = null;
+		const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'playground.js'), '--no-build', ...extraArgs], {
+			cwd: REPO_ROOT,
+			env,
+			detached: true, // its own process group, like a terminal's foreground job
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		child = proc;
+		// If this test process dies (jest timeout kill, Ctrl-C), a detached watchdog SIGTERMs the playground's group; the
+		// playground then stops n8n itself (and n8n has its own watchdog should the playground be SIGKILLed).
+		if (proc.pid) startWatchdog(proc.pid);
+		exited = new Promise((resolve) =>
+			proc.on('exit', (code, signal) => {
+				exit = { code, signal };
+				resolve();
+			}),
+		);
+		proc.stdout!.on('data', (d) => (output += d));
+		proc.stderr!.on('data', (d) => (output += d));
+		if (process.env.RUNBLOB_E2E_VERBOSE) {
+			proc.stdout!.pipe(process.stderr);
+			proc.stderr!.pipe(process.stderr);
+		}
+
+		// The banner is written in one piece; wait for its last line.
+		await until('the playground banner', BANNER_TIMEOUT_MS, () => /Ctrl-C stops n8n and the simulator/.test(output));
+	}
+
+	let playgroundEnv: NodeJS.ProcessEnv = {};
+
 	beforeAll(async () => {
 		let t = Date.now();
 		await ensureRuntime('current'); // outside the banner timeout: the first use installs it
@@ -149,31 +182,8 @@ describe('npm start (scripts/playground.js)', () => {
 		});
 
 		t = Date.now();
-		const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'playground.js'), '--no-build'], {
-			cwd: REPO_ROOT,
-			env,
-			detached: true, // its own process group, like a terminal's foreground job
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		child = proc;
-		// If this test process dies (jest timeout kill, Ctrl-C), a detached watchdog SIGTERMs the playground's group; the
-		// playground then stops n8n itself (and n8n has its own watchdog should the playground be SIGKILLed).
-		if (proc.pid) startWatchdog(proc.pid);
-		exited = new Promise((resolve) =>
-			proc.on('exit', (code, signal) => {
-				exit = { code, signal };
-				resolve();
-			}),
-		);
-		proc.stdout!.on('data', (d) => (output += d));
-		proc.stderr!.on('data', (d) => (output += d));
-		if (process.env.RUNBLOB_E2E_VERBOSE) {
-			proc.stdout!.pipe(process.stderr);
-			proc.stderr!.pipe(process.stderr);
-		}
-
-		// The banner is written in one piece; wait for its last line.
-		await until('the playground banner', BANNER_TIMEOUT_MS, () => /Ctrl-C stops n8n and the simulator/.test(output));
+		playgroundEnv = env;
+		await startPlayground(env);
 		timings.banner = Date.now() - t;
 	}, SETUP_TIMEOUT_MS);
 
@@ -368,6 +378,18 @@ describe('npm start (scripts/playground.js)', () => {
 		RUN_TIMEOUT_MS + 30_000,
 	);
 
+	test("an example edited in the editor is saved (what n8n's autosave does)", async () => {
+		const workflows: Array<{ id: string; name: string }> = (await rest('GET', '/workflows')).data;
+		const id = workflows.find((w) => w.name === WAIT_EXAMPLE)!.id;
+		const workflow = (await rest('GET', `/workflows/${id}`)).data;
+		const generate = workflow.nodes.find((n: any) => n.name === 'Generate video');
+		generate.parameters.prompt = 'an edit made while exploring';
+		await rest('PATCH', `/workflows/${id}?forceSave=true`, { nodes: workflow.nodes, connections: workflow.connections });
+		const saved = (await rest('GET', `/workflows/${id}`)).data;
+		expect(saved.nodes.find((n: any) => n.name === 'Generate video').parameters.prompt).toBe('an edit made while exploring');
+		passed++;
+	});
+
 	test(
 		'Ctrl-C (SIGINT) stops n8n, its task runner and the simulator, with exit code 0',
 		async () => {
@@ -387,5 +409,35 @@ describe('npm start (scripts/playground.js)', () => {
 			passed++;
 		},
 		STOP_TIMEOUT_MS + 10_000,
+	);
+
+	test(
+		'npm start -- --reset puts the edited example back as shipped, on the same data folder',
+		async () => {
+			await startPlayground(playgroundEnv, ['--reset']);
+			expect(output).toContain(`restored example "${WAIT_EXAMPLE}"`);
+			const login = /^ Log in\s+(\S+)\s+\/\s+(\S+)/m.exec(output)!;
+			const res = await httpRequest('POST', `${baseUrl}/rest/login`, {
+				body: { emailOrLdapLoginId: login[1], email: login[1], password: login[2] },
+			});
+			expect(res.status).toBe(200);
+			cookie = (res.headers['set-cookie'] || [])
+				.map((c) => c.split(';')[0])
+				.filter((c) => c.startsWith('n8n-auth='))
+				.join('; ');
+			const shipped = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'generate-video-and-wait.json'), 'utf8'));
+			const shippedPrompt = shipped.nodes.find((n: any) => n.name === 'Generate video').parameters.prompt;
+			const workflows: Array<{ id: string; name: string }> = (await rest('GET', '/workflows')).data;
+			const id = workflows.find((w) => w.name === WAIT_EXAMPLE)!.id;
+			const restored = (await rest('GET', `/workflows/${id}`)).data;
+			expect(restored.nodes.find((n: any) => n.name === 'Generate video').parameters.prompt).toBe(shippedPrompt);
+			expect(shippedPrompt).not.toBe('an edit made while exploring');
+
+			killGroup(child!.pid!, 'SIGINT');
+			await within(exited, STOP_TIMEOUT_MS);
+			expect(exit).toEqual({ code: 0, signal: null });
+			passed++;
+		},
+		SETUP_TIMEOUT_MS,
 	);
 });
