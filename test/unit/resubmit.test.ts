@@ -72,6 +72,8 @@ describe('Resubmit Failed Generations: the attempt record', () => {
 		(json[STATE_KEY] as IDataObject).round = 'exec-7';
 		expect(isRoundItem({ json }, 'exec-7')).toBe(true);
 		expect(isRoundItem({ json }, 'exec-8')).toBe(false);
+		// A tool call (MCP) has no execution id: an unmarked item is never a resubmission round.
+		expect(isRoundItem({ json: { prompt: 'a cat' } }, undefined)).toBe(false);
 		expect(withoutState({ json }).json[STATE_KEY]).toBeUndefined();
 		const failed = notResubmitted({ ...json, status: 'failed', error_message: 'TASK_FAILED' }, 'RunBlob answered HTTP 402');
 		expect(failed[STATE_KEY]).toBeUndefined();

@@ -75,8 +75,10 @@ export function shouldResubmit(json: IDataObject, family: Family, now = Date.now
 }
 
 /** Whether an item was handed to this execution's execute() to be resubmitted. */
-export function isRoundItem(item: INodeExecutionData, executionId: string): boolean {
-	return stateOf(item)?.round === executionId;
+export function isRoundItem(item: INodeExecutionData, executionId: string | undefined): boolean {
+	// Only an item the resume marked: a tool call (MCP) runs without an execution id, and no mark is not a match.
+	const round = stateOf(item)?.round;
+	return typeof round === 'string' && round !== '' && round === executionId;
 }
 
 /** The item as a new attempt: its new generation id appended to the record, one attempt fewer left. */

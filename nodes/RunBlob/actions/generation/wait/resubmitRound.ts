@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { familyById, sora } from '../../../../shared/families';
+import { V1_FAMILY, familyById } from '../../../../shared/families';
 import { apiRequest, getSettings } from '../../../../shared/transport';
 import { DEFAULT_SUBMISSION_CONCURRENCY, submitAll } from '../submitPool';
 import type { ResubmitState } from './attempts';
@@ -50,7 +50,7 @@ export async function resubmitRound(
 		async (i) => {
 			const item = items[i];
 			if (!round[i]) return item;
-			const family = familyById(item.json.family) ?? sora;
+			const family = familyById(item.json.family) ?? V1_FAMILY;
 			const request = (stateOf(item) as ResubmitState).request;
 			const response = await apiRequest<IDataObject>(this, settings.baseUrl, {
 				method: 'POST',
@@ -77,5 +77,5 @@ export async function resubmitRound(
 }
 
 function familyIdOf(item: INodeExecutionData): string {
-	return (familyById(item.json.family) ?? sora).id;
+	return (familyById(item.json.family) ?? V1_FAMILY).id;
 }
