@@ -22,12 +22,14 @@ module.exports = {
 			displayName: 'support',
 			testMatch: ['<rootDir>/test/sim-self/**/*.test.js', '<rootDir>/test/helpers-self/**/*.test.ts'],
 		},
-		// The global setup installs (or reuses) the n8n runtimes once per run, before any e2e file starts.
+		// The global setup installs (or reuses) the n8n runtimes once per run, before any e2e file starts, and starts the
+		// shared n8n per runtime (test/e2e/shared.js); the teardown stops them.
 		{
 			...base,
 			displayName: 'e2e',
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			globalSetup: '<rootDir>/test/e2e/globalSetup.js',
+			globalTeardown: '<rootDir>/test/e2e/globalTeardown.js',
 		},
 	],
 };

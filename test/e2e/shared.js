@@ -1,0 +1,282 @@
+// One n8n per runtime per jest run, shared by the e2e files that do not need an n8n of their own (no restart, no
+// special environment). n8n start-up was most of each file's time (test/e2e/README.md, "Where the time goes").
+//
+//   global setup:    startSharedN8n(['current', 'oldest'])   starts them in the background (unit tests run meanwhile)
+//   a test file:     const n8n = await useSharedN8n({ runtime, label, credentials, workflows });  …  await n8n.detach();
+//   global teardown: stopSharedN8n()
+//
+// The attach facts travel through test/e2e/.work/shared/<runtime>.json: jest gives each test file a fresh module
+// registry (and, without --runInBand, its own worker process). A file gets its own credentials (n8n assigns their ids,
+// so the nodes' per-credential caches never see another file's simulator) and its workflows (their fixture ids and
+// webhook paths must be unique among the e2e files: n8n refuses a duplicate, and the error names the file). detach()
+// deletes both. Where no shared instance was started (RUNBLOB_E2E_SHARED=0, or a runner without the global setup),
+// useSharedN8n starts an n8n of its own the same way and detach() stops it.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startN8n, addClientMembers, isAlive, recordPhase, WORK_ROOT } = require('./harness');
+
+const SHARED_DIR = path.join(WORK_ROOT, 'shared');
+/** The environment of every shared n8n: the union of what the sharing files need (mcp.test.ts reads $env.WEBHOOK_URL). */
+const SHARED_ENV = Object.freeze({ N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' });
+/** How long a test file waits for the global setup's n8n to be ready (it starts while the fast layers run). */
+const WAIT_READY_MS = Number(process.env.RUNBLOB_E2E_START_TIMEOUT_MS || 240_000) + 60_000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const secondsSince = (t) => Math.round((Date.now() - t) / 100) / 10;
+
+const readyFile = (runtime) => path.join(SHARED_DIR, `${runtime}.json`);
+const failedFile = (runtime) => path.join(SHARED_DIR, `${runtime}.failed`);
+/** Written before the start with the pid of the process starting it (a killed run leaves a stale one behind). */
+const startingFile = (runtime) => path.join(SHARED_DIR, `${runtime}.starting`);
+const sharingDisabled = () => /^(0|false|no)$/i.test(process.env.RUNBLOB_E2E_SHARED || '');
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Global setup and teardown (jest's main process)
+
+/** Instances started by this process, for the teardown (jest: globals set in globalSetup are visible in globalTeardown). */
+const STATE_KEY = '__runblobSharedN8n';
+
+/**
+ * Starts one n8n per runtime, in parallel and in the background: resolves at once. Each writes its attach file when
+ * ready (or a `.failed` file with the error, which the test files then report).
+ * @param {string[]} runtimeNames
+ */
+function startSharedN8n(runtimeNames) {
+	fs.rmSync(SHARED_DIR, { recursive: true, force: true });
+	fs.mkdirSync(SHARED_DIR, { recursive: true });
+	/** @type {Array<{ runtime: string, started: Promise<any> }>} */
+	const state = [];
+	for (const runtime of runtimeNames) {
+		fs.writeFileSync(startingFile(runtime), String(process.pid));
+		const started = startN8n({ runtime: /** @type {any} */ (runtime), label: 'shared', env: { ...SHARED_ENV } }).then(
+			(n8n) => {
+				const facts = {
+					runtime: n8n.runtime,
+					baseUrl: n8n.baseUrl,
+					port: n8n.port,
+					pid: n8n.pid(),
+					workDir: n8n.workDir,
+					userFolder: n8n.userFolder,
+					apiKey: n8n.apiKey,
+					cookie: n8n.cookie,
+				};
+				// The instance's own API key and session: a local test n8n, readable by this user only.
+				fs.writeFileSync(`${readyFile(runtime)}.tmp`, JSON.stringify(facts, null, 2), { mode: 0o600 });
+				fs.renameSync(`${readyFile(runtime)}.tmp`, readyFile(runtime));
+				process.stderr.write(`[e2e] shared n8n ${n8n.runtime.version} (${runtime}) ready in ${n8n.timings.total} s\n`);
+				return n8n;
+			},
+			(e) => {
+				fs.writeFileSync(failedFile(runtime), String(e?.stack || e));
+				process.stderr.write(`[e2e] shared n8n (${runtime}) failed to start: ${String(e?.message || e).split('\n')[0]}\n`);
+				return null;
+			},
+		);
+		state.push({ runtime, started });
+	}
+	/** @type {any} */ (globalThis)[STATE_KEY] = state;
+}
+
+/** Stops what startSharedN8n started (waiting for a start still under way), and says how long each stop took. */
+async function stopSharedN8n() {
+	const state = /** @type {any} */ (globalThis)[STATE_KEY] || [];
+	/** @type {any} */ (globalThis)[STATE_KEY] = undefined;
+	await Promise.all(
+		state.map(async ({ runtime, started }) => {
+			const n8n = await started;
+			fs.rmSync(readyFile(runtime), { force: true });
+			fs.rmSync(startingFile(runtime), { force: true });
+			if (!n8n) return;
+			const t = Date.now();
+			await n8n.stop();
+			process.stderr.write(`[e2e] shared n8n ${n8n.runtime.version} (${runtime}) stopped in ${secondsSince(t)} s\n`);
+		}),
+	);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// A test file's handle
+
+/**
+ * Waits for the shared n8n of a runtime; null when this run has none.
+ * @param {string} runtime
+ */
+async function waitForShared(runtime) {
+	if (sharingDisabled() || !fs.existsSync(SHARED_DIR)) return null;
+	const deadline = Date.now() + WAIT_READY_MS;
+	for (;;) {
+		if (fs.existsSync(failedFile(runtime))) {
+			throw new Error(`the shared n8n (${runtime}) failed to start:\n${fs.readFileSync(failedFile(runtime), 'utf8')}`);
+		}
+		if (fs.existsSync(readyFile(runtime))) {
+			const facts = JSON.parse(fs.readFileSync(readyFile(runtime), 'utf8'));
+			if (facts.pid && isAlive(facts.pid)) return facts;
+			throw new Error(`the shared n8n (${runtime}, pid ${facts.pid}) is gone; see ${facts.workDir}/n8n.log`);
+		}
+		// Nobody is starting one: this run's global setup did not start this runtime.
+		let starter = 0;
+		try {
+			starter = Number(fs.readFileSync(startingFile(runtime), 'utf8'));
+		} catch {
+			/* none */
+		}
+		if (!starter || !isAlive(starter)) return null;
+		if (Date.now() > deadline) throw new Error(`the shared n8n (${runtime}) was not ready within ${WAIT_READY_MS} ms`);
+		await sleep(250);
+	}
+}
+
+/**
+ * A handle on the shared n8n of `runtime` (or on an n8n of its own when none is shared), with this file's credentials
+ * and workflows created on it. Same members as a startN8n instance, except restart() and stop(); detach() instead.
+ *
+ * @param {object} o
+ * @param {'current'|'oldest'} o.runtime
+ * @param {string} o.label the file's name: prefixes its credential and workflow names, labels its phases
+ * @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} [o.credentials] fixture ids
+ *   are replaced by the ids n8n assigns, in every workflow node that references them (credentialId(fixtureId) maps)
+ * @param {Array<{ id: string, name: string, nodes: any[], connections: any, active?: boolean, [k: string]: any }>} [o.workflows]
+ *   created with their fixture ids; `active` ones are activated
+ * @param {string[]} [o.readyPaths] production webhook paths to wait for (Webhook-node paths are added)
+ */
+async function useSharedN8n({ runtime, label, credentials = [], workflows = [], readyPaths = [] }) {
+	const t0 = Date.now();
+	const facts = await waitForShared(runtime);
+	/** @type {any} */
+	let own = null;
+	if (!facts) {
+		own = await startN8n({ runtime, label, env: { ...SHARED_ENV } });
+	}
+	const waited = secondsSince(t0);
+	const t1 = Date.now();
+	const baseUrl = own ? own.baseUrl : facts.baseUrl;
+	const logFile = path.join(own ? own.workDir : facts.workDir, 'n8n.log');
+	const pid = own ? own.pid() : facts.pid;
+	const readLog = () => {
+		try {
+			return fs.readFileSync(logFile, 'utf8');
+		} catch {
+			return '';
+		}
+	};
+	const tail = (n = 60) => `--- last lines of ${logFile} ---\n${readLog().split('\n').slice(-n).join('\n')}`;
+
+	/** fixture credential id → { id, name } as created */
+	const credentialIds = new Map();
+	const workflowIds = [];
+	const n8n = addClientMembers(
+		{
+			runtime: own ? own.runtime : facts.runtime,
+			baseUrl,
+			port: own ? own.port : facts.port,
+			workDir: own ? own.workDir : facts.workDir,
+			userFolder: own ? own.userFolder : facts.userFolder,
+			apiKey: own ? own.apiKey : facts.apiKey,
+			cookie: own ? own.cookie : facts.cookie,
+			shared: !own,
+			label,
+			/** Everything this n8n printed (other files' runs included when shared). */
+			logs: readLog,
+			pid: () => (isAlive(pid) ? pid : null),
+			/** The id n8n gave the credential created from this fixture id. */
+			credentialId(/** @type {string} */ fixtureId) {
+				const c = credentialIds.get(fixtureId);
+				if (!c) throw new Error(`no credential with fixture id ${fixtureId} in ${label}`);
+				return c.id;
+			},
+			async restart() {
+				throw new Error('a shared n8n cannot restart: start an n8n of its own (startN8n) for a restart scenario');
+			},
+			/** Deletes this file's workflows (with their executions) and credentials; stops the n8n when it is its own. */
+			async detach() {
+				const t = Date.now();
+				const problems = [];
+				for (const id of workflowIds.splice(0)) {
+					await n8n.deactivate(id).catch(() => undefined);
+					await n8n.api('DELETE', `/workflows/${encodeURIComponent(id)}`).catch((e) => problems.push(e.message));
+				}
+				for (const { id } of [...credentialIds.values()]) {
+					await n8n.api('DELETE', `/credentials/${encodeURIComponent(id)}`).catch((e) => problems.push(e.message));
+				}
+				credentialIds.clear();
+				if (own) await own.stop();
+				else recordPhase('detach', secondsSince(t), { runtime, label });
+				if (problems.length) throw new Error(`could not remove ${label}'s fixtures from the shared n8n:\n${problems.join('\n')}`);
+			},
+		},
+		{ baseUrl, tail, exited: () => (isAlive(pid) ? null : { pid, gone: true }) },
+	);
+
+	try {
+		for (const cred of credentials) {
+			const created = await n8n.rest('POST', '/credentials', { name: `${label}: ${cred.name}`, type: cred.type, data: cred.data });
+			credentialIds.set(cred.id, { id: String(created.data.id), name: created.data.name });
+		}
+		const paths = [...readyPaths];
+		for (const wf of workflows) {
+			const { active, ...body } = withCredentials(wf, credentialIds);
+			try {
+				await n8n.rest('POST', '/workflows', { ...body, name: `${label}: ${wf.name}` });
+			} catch (e) {
+				throw new Error(`${label}: workflow ${wf.id} could not be created on the shared n8n (is its id used by another e2e file?): ${e.message}`);
+			}
+			workflowIds.push(wf.id);
+			if (!active) continue;
+			try {
+				await n8n.activate(wf.id);
+			} catch (e) {
+				throw new Error(`${label}: workflow ${wf.id} could not be activated (is a webhook path used by another e2e file?): ${e.message}`);
+			}
+			for (const node of wf.nodes || []) {
+				if (node.type === 'n8n-nodes-base.webhook' && typeof node.parameters?.path === 'string' && !node.disabled) {
+					paths.push(node.parameters.path);
+				}
+			}
+		}
+		if (paths.length) await n8n.waitForWebhooks(paths);
+	} catch (e) {
+		await n8n.detach().catch(() => undefined);
+		throw e;
+	}
+	if (!own) recordPhase('attach', secondsSince(t1), { runtime, label });
+	if (!own && waited >= 1) recordPhase('wait for shared start', waited, { runtime, label });
+	return n8n;
+}
+
+/** A copy of the workflow whose nodes reference the credentials n8n created instead of their fixture ids. */
+function withCredentials(wf, credentialIds) {
+	const nodes = (wf.nodes || []).map((node) => {
+		if (!node.credentials) return node;
+		const refs = {};
+		for (const [type, ref] of Object.entries(node.credentials)) {
+			const created = ref && credentialIds.get(ref.id);
+			refs[type] = created ? { id: created.id, name: created.name } : ref;
+		}
+		return { ...node, credentials: refs };
+	});
+	return { ...wf, nodes };
+}
+
+/**
+ * Whether the selected e2e files include one that uses the shared n8n (the global setup starts none otherwise).
+ * @param {{ testPathPattern?: string }} globalConfig jest's
+ */
+function runUsesSharedN8n(globalConfig) {
+	if (sharingDisabled()) return false;
+	const pattern = globalConfig?.testPathPattern ? new RegExp(globalConfig.testPathPattern, 'i') : null;
+	const files = [];
+	const walk = (dir) => {
+		for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+			if (ent.name.startsWith('.') || ent.name === 'node_modules') continue;
+			const full = path.join(dir, ent.name);
+			if (ent.isDirectory()) walk(full);
+			else if (ent.name.endsWith('.test.ts')) files.push(full);
+		}
+	};
+	walk(__dirname);
+	return files.some((f) => (!pattern || pattern.test(f)) && /\buseSharedN8n\(/.test(fs.readFileSync(f, 'utf8')));
+}
+
+module.exports = { startSharedN8n, stopSharedN8n, useSharedN8n, runUsesSharedN8n, SHARED_ENV, SHARED_DIR };
