@@ -186,6 +186,41 @@ async function useSharedN8n({ runtime, label, credentials = [], workflows = [], 
 				if (!c) throw new Error(`no credential with fixture id ${fixtureId} in ${label}`);
 				return c.id;
 			},
+			/**
+			 * Creates workflows for this file (fixture ids kept; credential references mapped), activates the `active` ones
+			 * and waits for their webhooks and `readyPaths`; detach() deletes them.
+			 * @param {Array<{ id: string, name: string, nodes: any[], connections: any, active?: boolean, [k: string]: any }>} list
+			 * @param {string[]} [readyPaths]
+			 */
+			async addWorkflows(list, readyPaths = []) {
+				const paths = [...readyPaths];
+				for (const wf of list) {
+					const { active, ...body } = withCredentials(wf, credentialIds);
+					// Creating with an existing id would overwrite that workflow: refuse instead.
+					const existing = await n8n.http('GET', `/rest/workflows/${encodeURIComponent(wf.id)}`, { auth: 'cookie' });
+					if (existing.status === 200) {
+						throw new Error(`${label}: workflow id ${wf.id} is already in use on the shared n8n (by "${existing.json?.data?.name}"): fixture ids must be unique among the e2e files`);
+					}
+					try {
+						await n8n.rest('POST', '/workflows', { ...body, name: `${label}: ${wf.name}` });
+					} catch (e) {
+						throw new Error(`${label}: workflow ${wf.id} could not be created on the shared n8n (is its id used by another e2e file?): ${e.message}`);
+					}
+					workflowIds.push(wf.id);
+					if (!active) continue;
+					try {
+						await n8n.activate(wf.id);
+					} catch (e) {
+						throw new Error(`${label}: workflow ${wf.id} could not be activated (is a webhook path used by another e2e file?): ${e.message}`);
+					}
+					for (const node of wf.nodes || []) {
+						if (node.type === 'n8n-nodes-base.webhook' && typeof node.parameters?.path === 'string' && !node.disabled) {
+							paths.push(node.parameters.path);
+						}
+					}
+				}
+				if (paths.length) await n8n.waitForWebhooks(paths);
+			},
 			async restart() {
 				throw new Error('a shared n8n cannot restart: start an n8n of its own (startN8n) for a restart scenario');
 			},
@@ -193,10 +228,10 @@ async function useSharedN8n({ runtime, label, credentials = [], workflows = [], 
 			async detach() {
 				const t = Date.now();
 				const problems = [];
-				for (const id of workflowIds.splice(0)) {
-					await n8n.deactivate(id).catch(() => undefined);
-					await n8n.api('DELETE', `/workflows/${encodeURIComponent(id)}`).catch((e) => problems.push(e.message));
-				}
+				const ids = workflowIds.splice(0);
+				// All unpublished first: n8n 2.41 does that in the background, the deletes then wait less.
+				for (const id of ids) await n8n.deactivate(id).catch(() => undefined);
+				for (const id of ids) await deleteWorkflow(n8n, id).catch((e) => problems.push(e.message));
 				for (const { id } of [...credentialIds.values()]) {
 					await n8n.api('DELETE', `/credentials/${encodeURIComponent(id)}`).catch((e) => problems.push(e.message));
 				}
@@ -214,28 +249,7 @@ async function useSharedN8n({ runtime, label, credentials = [], workflows = [], 
 			const created = await n8n.rest('POST', '/credentials', { name: `${label}: ${cred.name}`, type: cred.type, data: cred.data });
 			credentialIds.set(cred.id, { id: String(created.data.id), name: created.data.name });
 		}
-		const paths = [...readyPaths];
-		for (const wf of workflows) {
-			const { active, ...body } = withCredentials(wf, credentialIds);
-			try {
-				await n8n.rest('POST', '/workflows', { ...body, name: `${label}: ${wf.name}` });
-			} catch (e) {
-				throw new Error(`${label}: workflow ${wf.id} could not be created on the shared n8n (is its id used by another e2e file?): ${e.message}`);
-			}
-			workflowIds.push(wf.id);
-			if (!active) continue;
-			try {
-				await n8n.activate(wf.id);
-			} catch (e) {
-				throw new Error(`${label}: workflow ${wf.id} could not be activated (is a webhook path used by another e2e file?): ${e.message}`);
-			}
-			for (const node of wf.nodes || []) {
-				if (node.type === 'n8n-nodes-base.webhook' && typeof node.parameters?.path === 'string' && !node.disabled) {
-					paths.push(node.parameters.path);
-				}
-			}
-		}
-		if (paths.length) await n8n.waitForWebhooks(paths);
+		await n8n.addWorkflows(workflows, readyPaths);
 	} catch (e) {
 		await n8n.detach().catch(() => undefined);
 		throw e;
@@ -243,6 +257,19 @@ async function useSharedN8n({ runtime, label, credentials = [], workflows = [], 
 	if (!own) recordPhase('attach', secondsSince(t1), { runtime, label });
 	if (!own && waited >= 1) recordPhase('wait for shared start', waited, { runtime, label });
 	return n8n;
+}
+
+/** Deletes a workflow (and its executions). n8n 2.41 unpublishes asynchronously: it answers 409 until that is done. */
+async function deleteWorkflow(n8n, id) {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		try {
+			return await n8n.api('DELETE', `/workflows/${encodeURIComponent(id)}`);
+		} catch (e) {
+			if (e.status !== 409 || Date.now() > deadline) throw e;
+			await sleep(200);
+		}
+	}
 }
 
 /** A copy of the workflow whose nodes reference the credentials n8n created instead of their fixture ids. */

@@ -54,10 +54,10 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.detach();
 		await sim?.close();
 		await s3?.close();
 		await chat?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	/** POST /rest/credentials/test — same body on 2.8.4 and 2.41.1: the stored credential's id plus the data to test. */
