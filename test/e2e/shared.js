@@ -14,9 +14,10 @@
 'use strict';
 
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 
-const { startN8n, addClientMembers, isAlive, recordPhase, WORK_ROOT } = require('./harness');
+const { startN8n, addClientMembers, httpRequest, isAlive, recordPhase, WORK_ROOT } = require('./harness');
 
 const SHARED_DIR = path.join(WORK_ROOT, 'shared');
 /** The environment of every shared n8n: the union of what the sharing files need (mcp.test.ts reads $env.WEBHOOK_URL). */
@@ -48,23 +49,12 @@ function startSharedN8n(runtimeNames) {
 	fs.mkdirSync(SHARED_DIR, { recursive: true });
 	/** @type {Array<{ runtime: string, started: Promise<any> }>} */
 	const state = [];
+	const control = startControlServer(state);
 	for (const runtime of runtimeNames) {
 		fs.writeFileSync(startingFile(runtime), String(process.pid));
 		const started = startN8n({ runtime: /** @type {any} */ (runtime), label: 'shared', env: { ...SHARED_ENV } }).then(
 			(n8n) => {
-				const facts = {
-					runtime: n8n.runtime,
-					baseUrl: n8n.baseUrl,
-					port: n8n.port,
-					pid: n8n.pid(),
-					workDir: n8n.workDir,
-					userFolder: n8n.userFolder,
-					apiKey: n8n.apiKey,
-					cookie: n8n.cookie,
-				};
-				// The instance's own API key and session: a local test n8n, readable by this user only.
-				fs.writeFileSync(`${readyFile(runtime)}.tmp`, JSON.stringify(facts, null, 2), { mode: 0o600 });
-				fs.renameSync(`${readyFile(runtime)}.tmp`, readyFile(runtime));
+				writeFacts(runtime, n8n, control.url());
 				process.stderr.write(`[e2e] shared n8n ${n8n.runtime.version} (${runtime}) ready in ${n8n.timings.total} s\n`);
 				return n8n;
 			},
@@ -76,13 +66,59 @@ function startSharedN8n(runtimeNames) {
 		);
 		state.push({ runtime, started });
 	}
-	/** @type {any} */ (globalThis)[STATE_KEY] = state;
+	/** @type {any} */ (globalThis)[STATE_KEY] = { state, control: control.server };
+}
+
+/** The attach file of a ready shared n8n (rewritten after a restart: its pid changed). */
+function writeFacts(runtime, n8n, control) {
+	const facts = {
+		runtime: n8n.runtime,
+		baseUrl: n8n.baseUrl,
+		port: n8n.port,
+		pid: n8n.pid(),
+		workDir: n8n.workDir,
+		userFolder: n8n.userFolder,
+		apiKey: n8n.apiKey,
+		cookie: n8n.cookie,
+		// A test file running in this very process (--runInBand) runs alone: it may restart the instance.
+		setupPid: process.pid,
+		control,
+	};
+	// The instance's own API key and session: a local test n8n, readable by this user only.
+	fs.writeFileSync(`${readyFile(runtime)}.tmp`, JSON.stringify(facts, null, 2), { mode: 0o600 });
+	fs.renameSync(`${readyFile(runtime)}.tmp`, readyFile(runtime));
+}
+
+/**
+ * A loopback HTTP endpoint through which a test file asks for a restart of a shared n8n (`POST /restart/<runtime>`):
+ * the n8n process belongs to this (jest's main) process. Answers once n8n is ready again.
+ */
+function startControlServer(state) {
+	const server = http.createServer(async (req, res) => {
+		const runtime = /^\/restart\/([a-z]+)$/.exec(req.url || '')?.[1];
+		const entry = req.method === 'POST' && state.find((s) => s.runtime === runtime);
+		if (!entry) return res.writeHead(404).end();
+		try {
+			const n8n = await entry.started;
+			if (!n8n) throw new Error(`the shared n8n (${runtime}) did not start`);
+			await n8n.restart();
+			writeFacts(runtime, n8n, url());
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ pid: n8n.pid() }));
+		} catch (e) {
+			res.writeHead(500).end(String(e?.stack || e));
+		}
+	});
+	const url = () => `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
+	server.listen(0, '127.0.0.1');
+	server.unref();
+	return { server, url };
 }
 
 /** Stops what startSharedN8n started (waiting for a start still under way), and says how long each stop took. */
 async function stopSharedN8n() {
-	const state = /** @type {any} */ (globalThis)[STATE_KEY] || [];
+	const { state = [], control = null } = /** @type {any} */ (globalThis)[STATE_KEY] || {};
 	/** @type {any} */ (globalThis)[STATE_KEY] = undefined;
+	control?.close();
 	await Promise.all(
 		state.map(async ({ runtime, started }) => {
 			const n8n = await started;
@@ -130,7 +166,7 @@ async function waitForShared(runtime) {
 
 /**
  * A handle on the shared n8n of `runtime` (or on an n8n of its own when none is shared), with this file's credentials
- * and workflows created on it. Same members as a startN8n instance, except restart() and stop(); detach() instead.
+ * and workflows created on it. Same members as a startN8n instance, except stop(): detach() instead.
  *
  * @param {object} o
  * @param {'current'|'oldest'} o.runtime
@@ -140,10 +176,13 @@ async function waitForShared(runtime) {
  * @param {Array<{ id: string, name: string, nodes: any[], connections: any, active?: boolean, [k: string]: any }>} [o.workflows]
  *   created with their fixture ids; `active` ones are activated
  * @param {string[]} [o.readyPaths] production webhook paths to wait for (Webhook-node paths are added)
+ * @param {boolean} [o.restarts] the file calls restart(): it shares only when it runs alone (in jest's main process,
+ *   --runInBand, as `npm test` does); in a parallel run it gets an n8n of its own
  */
-async function useSharedN8n({ runtime, label, credentials = [], workflows = [], readyPaths = [] }) {
+async function useSharedN8n({ runtime, label, credentials = [], workflows = [], readyPaths = [], restarts = false }) {
 	const t0 = Date.now();
-	const facts = await waitForShared(runtime);
+	let facts = await waitForShared(runtime);
+	if (facts && restarts && facts.setupPid !== process.pid) facts = null;
 	/** @type {any} */
 	let own = null;
 	if (!facts) {
@@ -153,7 +192,9 @@ async function useSharedN8n({ runtime, label, credentials = [], workflows = [], 
 	const t1 = Date.now();
 	const baseUrl = own ? own.baseUrl : facts.baseUrl;
 	const logFile = path.join(own ? own.workDir : facts.workDir, 'n8n.log');
-	const pid = own ? own.pid() : facts.pid;
+	let pid = own ? own.pid() : facts.pid;
+	/** This file's production webhooks: waited for again after a restart (n8n 2.41 re-activates in the background). */
+	const filePaths = [];
 	const readLog = () => {
 		try {
 			return fs.readFileSync(logFile, 'utf8');
@@ -219,10 +260,24 @@ async function useSharedN8n({ runtime, label, credentials = [], workflows = [], 
 						}
 					}
 				}
+				filePaths.push(...paths);
 				if (paths.length) await n8n.waitForWebhooks(paths);
 			},
+			/** Restarts n8n (the shared one only for a file attached with `restarts: true`); resolves when its webhooks are back. */
 			async restart() {
-				throw new Error('a shared n8n cannot restart: start an n8n of its own (startN8n) for a restart scenario');
+				const t = Date.now();
+				if (own) {
+					await own.restart();
+					pid = own.pid();
+				} else {
+					if (!restarts) throw new Error(`${label}: attach with useSharedN8n({ restarts: true }) to restart n8n`);
+					const res = await httpRequest('POST', `${facts.control}/restart/${runtime}`, { timeoutMs: WAIT_READY_MS });
+					if (res.status !== 200) throw new Error(`restarting the shared n8n (${runtime}) failed: ${res.text}`);
+					pid = res.json.pid;
+				}
+				if (filePaths.length) await n8n.waitForWebhooks(filePaths);
+				if (!own) recordPhase('restart', secondsSince(t), { runtime, label });
+				return n8n;
 			},
 			/** Deletes this file's workflows (with their executions) and credentials; stops the n8n when it is its own. */
 			async detach() {
