@@ -22,8 +22,8 @@ module.exports = {
 			displayName: 'support',
 			testMatch: ['<rootDir>/test/sim-self/**/*.test.js', '<rootDir>/test/helpers-self/**/*.test.ts'],
 		},
-		// The global setup installs (or reuses) the n8n runtimes once per run, before any e2e file starts, and starts the
-		// shared n8n per runtime (test/e2e/shared.js); the teardown stops them.
+		// The global setup installs (or reuses) the n8n runtimes once per run, before any e2e file starts, and prepares the
+		// shared n8n per runtime (test/e2e/shared.js; started when the first e2e file asks); the teardown stops them.
 		{
 			...base,
 			displayName: 'e2e',

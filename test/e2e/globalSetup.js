@@ -1,8 +1,8 @@
 // Jest global setup of the e2e project: installs the missing Debian packages of the servers the tests start
 // (scripts/system-deps.js; `npm test` already ran it, this covers direct `npx jest` runs), then installs (or reuses)
 // every n8n runtime the run needs, once, before any test file starts, with progress on stderr. A failure stops the run here with one message naming the runtime, the step and
-// the log file, instead of every test file trying the multi-minute install again. Then it starts the shared n8n of each
-// runtime in the background (shared.js; only when a selected file uses it), so the fast layers run meanwhile.
+// the log file, instead of every test file trying the multi-minute install again. Then it prepares the shared n8n of
+// each runtime (shared.js; only when a selected file uses one): they start when the first e2e file asks.
 'use strict';
 
 const fs = require('node:fs');

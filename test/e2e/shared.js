@@ -1,7 +1,7 @@
 // One n8n per runtime per jest run, shared by the e2e files that do not need an n8n of their own (no restart, no
 // special environment). n8n start-up was most of each file's time (test/e2e/README.md, "Where the time goes").
 //
-//   global setup:    startSharedN8n(['current', 'oldest'])   starts them in the background (unit tests run meanwhile)
+//   global setup:    startSharedN8n(['current', 'oldest'])   prepares them; the first useSharedN8n has them all started
 //   a test file:     const n8n = await useSharedN8n({ runtime, label, credentials, workflows });  …  await n8n.detach();
 //   global teardown: stopSharedN8n()
 //
@@ -22,13 +22,15 @@ const { startN8n, addClientMembers, httpRequest, isAlive, recordPhase, WORK_ROOT
 const SHARED_DIR = path.join(WORK_ROOT, 'shared');
 /** The environment of every shared n8n: the union of what the sharing files need (mcp.test.ts reads $env.WEBHOOK_URL). */
 const SHARED_ENV = Object.freeze({ N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' });
-/** How long a test file waits for the global setup's n8n to be ready (it starts while the fast layers run). */
+/** How long a test file waits for a shared n8n to be ready. */
 const WAIT_READY_MS = Number(process.env.RUNBLOB_E2E_START_TIMEOUT_MS || 240_000) + 60_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const secondsSince = (t) => Math.round((Date.now() - t) / 100) / 10;
 
 const readyFile = (runtime) => path.join(SHARED_DIR, `${runtime}.json`);
 const failedFile = (runtime) => path.join(SHARED_DIR, `${runtime}.failed`);
+/** The control endpoint's URL (startControlServer). */
+const CONTROL_FILE = path.join(SHARED_DIR, 'control');
 /** Written before the start with the pid of the process starting it (a killed run leaves a stale one behind). */
 const startingFile = (runtime) => path.join(SHARED_DIR, `${runtime}.starting`);
 const sharingDisabled = () => /^(0|false|no)$/i.test(process.env.RUNBLOB_E2E_SHARED || '');
@@ -40,32 +42,39 @@ const sharingDisabled = () => /^(0|false|no)$/i.test(process.env.RUNBLOB_E2E_SHA
 const STATE_KEY = '__runblobSharedN8n';
 
 /**
- * Starts one n8n per runtime, in parallel and in the background: resolves at once. Each writes its attach file when
- * ready (or a `.failed` file with the error, which the test files then report).
+ * Prepares one shared n8n per runtime and resolves at once. They start — all runtimes in parallel, in the background —
+ * when the first test file asks for one (POST /start on the control endpoint), so the fast layers before the e2e files
+ * never compete with two n8n starts for the CPU; RUNBLOB_E2E_SHARED_EARLY=1 starts them right away instead (overlapping
+ * the fast layers). Each writes its attach file when ready (or a `.failed` file with the error, which the test files
+ * then report).
  * @param {string[]} runtimeNames
  */
 function startSharedN8n(runtimeNames) {
 	fs.rmSync(SHARED_DIR, { recursive: true, force: true });
 	fs.mkdirSync(SHARED_DIR, { recursive: true });
-	/** @type {Array<{ runtime: string, started: Promise<any> }>} */
-	const state = [];
-	const control = startControlServer(state);
-	for (const runtime of runtimeNames) {
-		fs.writeFileSync(startingFile(runtime), String(process.pid));
-		const started = startN8n({ runtime: /** @type {any} */ (runtime), label: 'shared', env: { ...SHARED_ENV } }).then(
-			(n8n) => {
-				writeFacts(runtime, n8n, control.url());
-				process.stderr.write(`[e2e] shared n8n ${n8n.runtime.version} (${runtime}) ready in ${n8n.timings.total} s\n`);
-				return n8n;
-			},
-			(e) => {
-				fs.writeFileSync(failedFile(runtime), String(e?.stack || e));
-				process.stderr.write(`[e2e] shared n8n (${runtime}) failed to start: ${String(e?.message || e).split('\n')[0]}\n`);
-				return null;
-			},
-		);
-		state.push({ runtime, started });
-	}
+	/** @type {Array<{ runtime: string, started: Promise<any>|null }>} */
+	const state = runtimeNames.map((runtime) => ({ runtime, started: null }));
+	const startAll = () => {
+		for (const entry of state.filter((e) => !e.started)) {
+			const { runtime } = entry;
+			entry.started = startN8n({ runtime: /** @type {any} */ (runtime), label: 'shared', env: { ...SHARED_ENV } }).then(
+				(n8n) => {
+					writeFacts(runtime, n8n, control.url());
+					process.stderr.write(`[e2e] shared n8n ${n8n.runtime.version} (${runtime}) ready in ${n8n.timings.total} s\n`);
+					return n8n;
+				},
+				(e) => {
+					fs.writeFileSync(failedFile(runtime), String(e?.stack || e));
+					process.stderr.write(`[e2e] shared n8n (${runtime}) failed to start: ${String(e?.message || e).split('\n')[0]}\n`);
+					return null;
+				},
+			);
+		}
+	};
+	const control = startControlServer(state, startAll);
+	for (const { runtime } of state) fs.writeFileSync(startingFile(runtime), String(process.pid));
+	control.server.once('listening', () => fs.writeFileSync(CONTROL_FILE, control.url()));
+	if (/^(1|true|yes)$/i.test(process.env.RUNBLOB_E2E_SHARED_EARLY || '')) startAll();
 	/** @type {any} */ (globalThis)[STATE_KEY] = { state, control: control.server };
 }
 
@@ -90,14 +99,18 @@ function writeFacts(runtime, n8n, control) {
 }
 
 /**
- * A loopback HTTP endpoint through which a test file asks for a restart of a shared n8n (`POST /restart/<runtime>`):
- * the n8n process belongs to this (jest's main) process. Answers once n8n is ready again.
+ * A loopback HTTP endpoint through which a test file has the shared n8n instances started (`POST /start`) or one
+ * restarted (`POST /restart/<runtime>`, answered once n8n is ready again): they belong to this (jest's main) process.
  */
-function startControlServer(state) {
+function startControlServer(state, startAll) {
 	const server = http.createServer(async (req, res) => {
+		if (req.method === 'POST' && req.url === '/start') {
+			startAll();
+			return res.writeHead(202).end();
+		}
 		const runtime = /^\/restart\/([a-z]+)$/.exec(req.url || '')?.[1];
 		const entry = req.method === 'POST' && state.find((s) => s.runtime === runtime);
-		if (!entry) return res.writeHead(404).end();
+		if (!entry || !entry.started) return res.writeHead(404).end();
 		try {
 			const n8n = await entry.started;
 			if (!n8n) throw new Error(`the shared n8n (${runtime}) did not start`);
@@ -121,7 +134,7 @@ async function stopSharedN8n() {
 	control?.close();
 	await Promise.all(
 		state.map(async ({ runtime, started }) => {
-			const n8n = await started;
+			const n8n = await (started || null);
 			fs.rmSync(readyFile(runtime), { force: true });
 			fs.rmSync(startingFile(runtime), { force: true });
 			if (!n8n) return;
@@ -142,7 +155,13 @@ async function stopSharedN8n() {
 async function waitForShared(runtime) {
 	if (sharingDisabled() || !fs.existsSync(SHARED_DIR)) return null;
 	const deadline = Date.now() + WAIT_READY_MS;
+	let requested = false;
 	for (;;) {
+		if (!requested && !fs.existsSync(readyFile(runtime)) && fs.existsSync(CONTROL_FILE)) {
+			// The first file to ask starts them all (a no-op once they are started).
+			const res = await httpRequest('POST', `${fs.readFileSync(CONTROL_FILE, 'utf8')}/start`).catch(() => null);
+			requested = res?.status === 202;
+		}
 		if (fs.existsSync(failedFile(runtime))) {
 			throw new Error(`the shared n8n (${runtime}) failed to start:\n${fs.readFileSync(failedFile(runtime), 'utf8')}`);
 		}
