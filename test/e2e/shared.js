@@ -1,5 +1,7 @@
-// One n8n per runtime per jest run, shared by the e2e files that do not need an n8n of their own (no restart, no
-// special environment). n8n start-up was most of each file's time (test/e2e/README.md, "Where the time goes").
+// One n8n per runtime per jest run, shared by the e2e files that do not need an n8n of their own (a cluster, a special
+// environment). n8n start-up was most of each file's time (test/e2e/README.md, "Where the time goes"). A file with a
+// restart scenario shares when it runs alone in jest's main process (--runInBand) and restarts the shared n8n through
+// the control endpoint; in a parallel run it gets its own.
 //
 //   global setup:    startSharedN8n(['current', 'oldest'])   prepares them; the first useSharedN8n has them all started
 //   a test file:     const n8n = await useSharedN8n({ runtime, label, credentials, workflows });  …  await n8n.detach();
@@ -8,7 +10,7 @@
 // The attach facts travel through test/e2e/.work/shared/<runtime>.json: jest gives each test file a fresh module
 // registry (and, without --runInBand, its own worker process). A file gets its own credentials (n8n assigns their ids,
 // so the nodes' per-credential caches never see another file's simulator) and its workflows (their fixture ids and
-// webhook paths must be unique among the e2e files: n8n refuses a duplicate, and the error names the file). detach()
+// webhook paths must be unique among the e2e files: a duplicate is refused with an error naming the file). detach()
 // deletes both. Where no shared instance was started (RUNBLOB_E2E_SHARED=0, or a runner without the global setup),
 // useSharedN8n starts an n8n of its own the same way and detach() stops it.
 'use strict';
