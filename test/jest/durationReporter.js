@@ -94,7 +94,7 @@ class DurationReporter {
 			const shared = project === 'e2e' && phases.get(SHARED);
 			if (shared) {
 				// Started when the first e2e file asked; stopped by the global teardown (which prints that, after this report).
-				lines.push(`    shared n8n (one per runtime, global setup): ${[...shared].map(([k, p]) => `${k} ${p.count} × ${fmt(p.seconds / p.count)}`).join(', ')}`);
+				lines.push(`    shared n8n (one per runtime): ${[...shared].map(([k, p]) => `${k} ${p.count} × ${fmt(p.seconds / p.count)}`).join(', ')}`);
 			}
 			if (shown.length < files.length) lines.push(`    … ${files.length - shown.length} more under ${fmt(shown[shown.length - 1].seconds)} each`);
 		}
