@@ -1,16 +1,15 @@
 import {
 	SIGNATURE_MAX_AGE_SECONDS,
 	callbackAudience,
-	callbackUrlProblem,
 	isJsonContentType,
-	isLoopbackUrl,
-	normaliseGeneration,
 	normaliseGenerationId,
 	parseCallbackPayload,
-	parseRunBlobTime,
 	signCallbackUrl,
 	verifyCallbackSignature,
 } from '../../nodes/shared/callbackContract';
+import { normaliseGeneration } from '../../nodes/shared/families/normalise';
+import { parseRunBlobTime } from '../../nodes/shared/time';
+import { callbackUrlProblem, isLoopbackUrl } from '../../nodes/shared/urls';
 
 const ID = '550e8400-e29b-41d4-a716-446655440000';
 const success = {

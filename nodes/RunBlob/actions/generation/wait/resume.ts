@@ -10,7 +10,6 @@ import {
 	answerDeadline,
 	callbackAudience,
 	isTerminalStatus,
-	normaliseGeneration,
 	normaliseGenerationId,
 	readCallbackRequest,
 	respond,
@@ -20,7 +19,7 @@ import {
 import type { Family } from '../../../../shared/families';
 import { FAMILIES, V1_FAMILY, familyById } from '../../../../shared/families';
 import { readGenerationWithin } from '../../../../shared/families/api';
-import { normalise, resultKey } from '../../../../shared/families/normalise';
+import { normalise, normaliseGeneration, resultKey } from '../../../../shared/families/normalise';
 import { checkWithSettings } from '../../../../shared/settingsCache';
 import { attachDownload } from '../../../../shared/transport';
 import { STATE_KEY, recordOutcome, shouldResubmit, stateOf, withoutState } from './attempts';
