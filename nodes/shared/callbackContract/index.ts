@@ -1,20 +1,18 @@
 /**
  * The one definition of RunBlob's callback contract, shared by the RunBlob node (callback URLs it issues, its wait
- * mode) and the RunBlob Trigger: the payload each family may send (payload.ts), reading a callback request and
- * answering it (request.ts, answer.ts), and the signature of the URLs we hand RunBlob (signature.ts).
+ * mode) and the RunBlob Trigger: the payload each family may send (payload.ts), reading a callback request
+ * (request.ts) and answering it (answer.ts), the signature of the URLs we hand RunBlob (signature.ts), and the form
+ * of a generation id (generationId.ts).
  */
 
 export type { Rejection } from './answer';
 export { ANSWER_BUDGET, acknowledge, answerDeadline, respond, retryLater } from './answer';
 export { normaliseGenerationId } from './generationId';
-export type { CallbackPayload, CallbackStatus, ParseResult } from './payload';
-export { CALLBACK_STATUSES, isTerminalStatus, parseCallbackPayload } from './payload';
-export type { CallbackRequestResult } from './request';
-export { MAX_CALLBACK_BYTES, isJsonContentType, readCallbackRequest } from './request';
-export type { SignatureCheck } from './signature';
+export type { CallbackPayload } from './payload';
+export { isTerminalStatus, parseCallbackPayload } from './payload';
+export { isJsonContentType, readCallbackRequest } from './request';
 export {
 	SIGNATURE_MAX_AGE_SECONDS,
-	SIGNATURE_QUERY,
 	callbackAudience,
 	signCallbackUrl,
 	verifyCallbackSignature,

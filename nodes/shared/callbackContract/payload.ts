@@ -9,8 +9,8 @@ import { normaliseGenerationId } from './generationId';
  * applies, otherwise the body's shape does (and a body that fits several families is refused, never guessed).
  */
 
-export const CALLBACK_STATUSES = ['completed', 'failed'] as const;
-export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
+const CALLBACK_STATUSES = ['completed', 'failed'] as const;
+type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
 /** A validated callback: `generation_id` is the job id whatever the family calls it. */
 export interface CallbackPayload extends IDataObject {

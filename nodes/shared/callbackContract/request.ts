@@ -9,9 +9,9 @@ import { parseCallbackPayload } from './payload';
 /** Reading a callback request, the same way at the trigger and at a waiting run's resume URL. */
 
 /** RunBlob's payloads are a few KiB (the prompt is at most 4000 characters); anything far larger is not RunBlob. */
-export const MAX_CALLBACK_BYTES = 64 * 1024;
+const MAX_CALLBACK_BYTES = 64 * 1024;
 
-export type CallbackRequestResult =
+type CallbackRequestResult =
 	| { ok: true; payload: CallbackPayload; family: Family }
 	| { ok: false; rejection: Rejection };
 

@@ -15,7 +15,7 @@ import { FAMILIES } from '../families';
  */
 export const SIGNATURE_MAX_AGE_SECONDS = 72 * 3600;
 
-export const SIGNATURE_QUERY = {
+const SIGNATURE_QUERY = {
 	timestamp: 'rb_ts',
 	signature: 'rb_sig',
 	family: 'rb_fam',
@@ -66,7 +66,7 @@ export function signCallbackUrl(
 	return parsed.toString();
 }
 
-export type SignatureCheck =
+type SignatureCheck =
 	| { valid: true; family?: string }
 	| { valid: false; reason: 'missing' | 'malformed' | 'mismatch' | 'expired' };
 
