@@ -9,8 +9,8 @@
  *   PNG:  the fixture's chunks up to IEND, a private ancillary `rbPd` chunk, IEND.
  *   JPEG: SOI and the fixture's APP0 (JFIF), COM segments (at most 64 KiB each), the rest of the fixture.
  *   WEBP: RIFF/WEBP in the extended form (a VP8X header giving the canvas size, then the fixture's VP8 chunk), then an
- *         unknown `rbPd` chunk, which the format allows readers to skip only in the extended form. RIFF files have
- *         an even length, so an odd size is rounded up by one byte.
+ *         unknown `rbPd` chunk, which readers skip (unknown chunks are allowed in the extended form only). RIFF files
+ *         have an even length, so an odd size is rounded up by one byte.
  */
 const fs = require('node:fs');
 const path = require('node:path');
