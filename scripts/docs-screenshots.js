@@ -256,8 +256,10 @@ async function showBinary(page, tag) {
 	const binaryTab = page.getByText('Binary', { exact: true }).last();
 	if (await binaryTab.isVisible().catch(() => false)) await binaryTab.click();
 	await sleep(800);
-	await page.getByRole('button', { name: 'View' }).first().click();
-	const media = page.locator(`.binary-data-window ${tag}, [class*="binary"] ${tag}, ${tag}`).first();
+	// The Logs panel behind the node panel can show the same file with its own View button, and other <img>s (node
+	// icons) are on the page: only what is on top, in n8n's file viewer, counts.
+	await (await onTop(page.getByRole('button', { name: 'View' }))).click();
+	const media = await onTop(page.locator(`.binary-data-window ${tag}`));
 	await media.waitFor({ timeout: 30_000 });
 	if (tag === 'img') {
 		await page.waitForFunction((el) => el.complete, await media.elementHandle(), { timeout: 30_000 }).catch(() => undefined);
@@ -313,6 +315,31 @@ async function renderServedPictures(context, simulatorUrl) {
 		await page.close();
 	}
 	return seen;
+}
+
+/**
+ * The first element of `locator` that the user sees on top (the element at its centre is it or inside it); waits for
+ * one up to 30 s.
+ * @param {import('playwright-core').Locator} locator
+ */
+async function onTop(locator) {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const count = await locator.count();
+		for (let i = 0; i < count; i++) {
+			const candidate = locator.nth(i);
+			const visible = await candidate
+				.evaluate((el) => {
+					const r = el.getBoundingClientRect();
+					const hit = r.width > 0 && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+					return Boolean(hit && (el === hit || el.contains(hit)));
+				})
+				.catch(() => false);
+			if (visible) return candidate;
+		}
+		if (Date.now() > deadline) throw new Error(`nothing on top for ${locator} (${count} found)`);
+		await sleep(500);
+	}
 }
 
 /** n8n keeps the editor's theme in localStorage (N8N_THEME: light, dark or system); it applies on reload. */
