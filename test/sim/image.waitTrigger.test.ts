@@ -202,7 +202,7 @@ describe('the RunBlob Trigger with image callbacks', () => {
 
 	it.each([
 		['nanoBanana', '/v1/gemini/generate', 'image/png', 'png'],
-		['chatgptImages', '/v1/chatgpt-images/generate', 'image/png', 'png'],
+		['chatgptImages', '/v1/chatgpt-images/generate', 'image/webp', 'webp'],
 		['klingO1Photo', '/v1/kling/o1-photo/generate', 'image/jpeg', 'jpg'],
 		['klingO3Photo', '/v1/kling/o3-photo/generate', 'image/jpeg', 'jpg'],
 	])('%s: verified, downloaded, exactly once', async (family, path, mimeType, extension) => {
