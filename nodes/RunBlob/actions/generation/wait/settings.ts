@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { MAX_RESUBMITS, V1_DEFAULT_MAX_WAIT_MINUTES } from './description';
+import { VERSION_1_MAX_WAIT_MINUTES, rulesOfVersion } from '../versionRules';
+import { MAX_RESUBMITS } from './description';
 
 /** The wait settings, read the same way whichever node version saved them (see description.ts). */
 
@@ -18,13 +19,13 @@ export interface WaitSettings {
 type Read = (name: string, fallback: unknown) => unknown;
 
 function fromReader(version: number, read: Read): WaitSettings {
-	if (version < 2) {
+	if (!rulesOfVersion(version).groupedWaitOptions) {
 		return {
 			downloadVideo: read('downloadVideo', false) === true,
 			binaryPropertyName: String(read('binaryPropertyName', 'data') || 'data'),
 			onFailure: read('onFailure', 'continue') === 'stop' ? 'stop' : 'continue',
 			limitWaitTime: read('limitWaitTime', true) !== false,
-			maxWaitMinutes: Number(read('maxWaitMinutes', V1_DEFAULT_MAX_WAIT_MINUTES)),
+			maxWaitMinutes: Number(read('maxWaitMinutes', VERSION_1_MAX_WAIT_MINUTES)),
 			resubmitAttempts: 0,
 		};
 	}
