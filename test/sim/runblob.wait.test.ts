@@ -7,6 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { verifyCallbackSignature } from '../../nodes/shared/callbackContract';
 import { getSettings } from '../../nodes/shared/transport';
+import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { DEFAULT_API_KEY, caught, posts, recordBodies, runNode, startSim } from './fixtures';
 
 const MINUTE = 60_000;
