@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import { resourceOf } from '../resources';
 import { VERSION_1_MAX_WAIT_MINUTES, rulesOfVersion } from '../versionRules';
 import { MAX_RESUBMITS } from './description';
 
@@ -31,9 +32,11 @@ function fromReader(version: number, read: Read): WaitSettings {
 	}
 	const options = (read('waitOptions', {}) ?? {}) as IDataObject;
 	const minutes = Number(options.maxWaitMinutes);
+	// Each resource's own toggle (Download Video / Download Image): one left behind by a switch of resource is not
+	// shown, so it does not count.
+	const download = resourceOf(String(read('resource', 'video'))).downloadOptionName;
 	return {
-		// Resource Image names the same option "Download Image".
-		downloadVideo: options.downloadVideo === true || options.downloadImage === true,
+		downloadVideo: options[download] === true,
 		binaryPropertyName: String(options.binaryPropertyName || 'data'),
 		onFailure: options.onFailure === 'stop' ? 'stop' : 'continue',
 		limitWaitTime: options.limitWaitTime !== false,
