@@ -2,7 +2,11 @@
 // (/types/nodes.json) offers Generate, Get, Get Many and Download on both resources in each one's words, the same
 // Options for Image as for Video, and one "Max Wait (Minutes)" per model with that model's declared default — decided
 // with the display rules of that n8n version's own n8n-workflow (what its editor uses to show and add an option).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+
+import type { BrowserContext } from 'playwright-core';
 
 import { startN8n } from './harness';
 import { FAMILIES } from '../../nodes/shared/families';
@@ -14,6 +18,8 @@ type Property = { name: string; type: string; default?: unknown; description?: s
 type Served = { name: string; version: number | number[]; properties: Property[] };
 
 const TEST_TIMEOUT_MS = 60_000;
+const BROWSER_TIMEOUT_MS = 5 * 60_000;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (runtime) => {
 	let n8n: N8n | undefined;
@@ -75,4 +81,63 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 		);
 		expect(byExpression.map((o) => o.default)).toEqual([0]);
 	}, TEST_TIMEOUT_MS);
+
+	// The editor itself: a Sora 2 video node and a Nano Banana image node, each waiting; the user opens each and adds
+	// Max Wait from Options, and sees that model's declared default.
+	(fs.existsSync(CHROMIUM) ? test : test.skip)('in the editor, adding Max Wait shows the model\'s default (Sora 2: 60, Nano Banana: 10)', async () => {
+		const cases = [
+			{ node: 'Sora', resource: 'video', model: 'sora-2', completion: 'waitForVideo' },
+			{ node: 'Nano Banana', resource: 'image', model: 'nano-banana', completion: 'waitForImage' },
+		].map((c) => ({ ...c, family: FAMILIES.find((f) => f.models.some((m) => m.value === c.model))! }));
+		expect(cases.map((c) => c.family.defaultWaitMinutes)).toEqual([60, 10]);
+		const created = await n8n!.rest('POST', '/workflows', {
+			name: 'max wait follows the model',
+			nodes: cases.map((c, i) => ({
+				id: `e2e-max-wait-${i}`,
+				name: c.node,
+				type: 'n8n-nodes-runblob.runBlob',
+				typeVersion: 2,
+				position: [i * 300, 0],
+				parameters: { resource: c.resource, operation: 'generate', model: c.model, prompt: 'a harbour at dawn', completion: c.completion },
+			})),
+			connections: {},
+			settings: {},
+		});
+		const { chromium } = await import('playwright-core');
+		const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runblob-e2e-chromium-'));
+		let browser: BrowserContext | undefined;
+		try {
+			browser = await chromium.launchPersistentContext(userDataDir, {
+				executablePath: CHROMIUM,
+				headless: true,
+				args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+				viewport: { width: 1440, height: 900 },
+			});
+			const [name, value] = n8n!.cookie.split(';')[0].split('=');
+			await browser.addCookies([{ name, value, domain: new URL(n8n!.baseUrl).hostname, path: '/' }]);
+			const page = browser.pages()[0] ?? (await browser.newPage());
+			page.setDefaultTimeout(90_000);
+			await page.goto(`${n8n!.baseUrl}/workflow/${created.data.id}`, { waitUntil: 'domcontentloaded' });
+			for (const c of cases) {
+				await page.locator('[data-test-id="canvas-node"]').filter({ hasText: c.node }).first().dblclick();
+				const ndv = page.locator('[data-test-id="ndv"]').first();
+				await ndv.waitFor();
+				// Options → Add option → Max Wait (Minutes)
+				const options = ndv.locator('[data-test-id="parameter-item"]').filter({ has: page.locator('label[for="waitOptions"]') });
+				await options.locator('[data-test-id="collection-parameter-add"]').first().click();
+				await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'Max Wait (Minutes)' }).first().click();
+				const input = ndv.locator('[data-test-id="parameter-input-maxWaitMinutes"] input').first();
+				await input.waitFor();
+				expect({ model: c.model, shown: Number(await input.inputValue()) }).toEqual({ model: c.model, shown: c.family.defaultWaitMinutes });
+				// Back to the canvas (the first Escape may only leave the number field).
+				for (let i = 0; i < 3 && (await ndv.isVisible()); i++) {
+					await page.keyboard.press('Escape');
+					await ndv.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+				}
+			}
+		} finally {
+			await browser?.close();
+			fs.rmSync(userDataDir, { recursive: true, force: true });
+		}
+	}, BROWSER_TIMEOUT_MS);
 });
