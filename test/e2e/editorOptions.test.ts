@@ -90,19 +90,26 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 			{ node: 'Nano Banana', resource: 'image', model: 'nano-banana', completion: 'waitForImage' },
 		].map((c) => ({ ...c, family: FAMILIES.find((f) => f.models.some((m) => m.value === c.model))! }));
 		expect(cases.map((c) => c.family.defaultWaitMinutes)).toEqual([60, 10]);
-		const created = await n8n!.rest('POST', '/workflows', {
-			name: 'max wait follows the model',
-			nodes: cases.map((c, i) => ({
-				id: `e2e-max-wait-${i}`,
-				name: c.node,
-				type: 'n8n-nodes-runblob.runBlob',
-				typeVersion: 2,
-				position: [i * 300, 0],
-				parameters: { resource: c.resource, operation: 'generate', model: c.model, prompt: 'a harbour at dawn', completion: c.completion },
-			})),
-			connections: {},
-			settings: {},
-		});
+		// One workflow per model, so each node opens on a fresh canvas.
+		const workflowIds: string[] = [];
+		for (const c of cases) {
+			const created = await n8n!.rest('POST', '/workflows', {
+				name: `max wait follows the model: ${c.model}`,
+				nodes: [
+					{
+						id: `e2e-max-wait-${c.model}`,
+						name: c.node,
+						type: 'n8n-nodes-runblob.runBlob',
+						typeVersion: 2,
+						position: [0, 0],
+						parameters: { resource: c.resource, operation: 'generate', model: c.model, prompt: 'a harbour at dawn', completion: c.completion },
+					},
+				],
+				connections: {},
+				settings: {},
+			});
+			workflowIds.push(created.data.id);
+		}
 		const { chromium } = await import('playwright-core');
 		const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runblob-e2e-chromium-'));
 		let browser: BrowserContext | undefined;
@@ -115,10 +122,11 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 			});
 			const [name, value] = n8n!.cookie.split(';')[0].split('=');
 			await browser.addCookies([{ name, value, domain: new URL(n8n!.baseUrl).hostname, path: '/' }]);
-			const page = browser.pages()[0] ?? (await browser.newPage());
-			page.setDefaultTimeout(90_000);
-			await page.goto(`${n8n!.baseUrl}/workflow/${created.data.id}`, { waitUntil: 'domcontentloaded' });
-			for (const c of cases) {
+			for (const [i, c] of cases.entries()) {
+				// A fresh tab per model (the previous one has unsaved changes).
+				const page = await browser.newPage();
+				page.setDefaultTimeout(90_000);
+				await page.goto(`${n8n!.baseUrl}/workflow/${workflowIds[i]}`, { waitUntil: 'domcontentloaded' });
 				await page.locator('[data-test-id="canvas-node"]').filter({ hasText: c.node }).first().dblclick();
 				const ndv = page.locator('[data-test-id="ndv"]').first();
 				await ndv.waitFor();
@@ -129,11 +137,7 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 				const input = ndv.locator('[data-test-id="parameter-input-maxWaitMinutes"] input').first();
 				await input.waitFor();
 				expect({ model: c.model, shown: Number(await input.inputValue()) }).toEqual({ model: c.model, shown: c.family.defaultWaitMinutes });
-				// Back to the canvas (the first Escape may only leave the number field).
-				for (let i = 0; i < 3 && (await ndv.isVisible()); i++) {
-					await page.keyboard.press('Escape');
-					await ndv.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-				}
+				await page.close();
 			}
 		} finally {
 			await browser?.close();
