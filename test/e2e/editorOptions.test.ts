@@ -8,11 +8,11 @@ import * as path from 'node:path';
 
 import type { BrowserContext } from 'playwright-core';
 
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { FAMILIES } from '../../nodes/shared/families';
 import { RUNTIMES, SETUP_TIMEOUT_MS } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // n8n's served descriptions are plain JSON; read loosely.
 type Property = { name: string; type: string; default?: unknown; description?: string; options?: any[]; displayOptions?: any };
 type Served = { name: string; version: number | number[]; properties: Property[] };
@@ -27,7 +27,7 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 	let displayParameter: (values: object, property: Property, node: object, description: object, root: object) => boolean;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ runtime, label: 'editor-options' });
+		n8n = await useSharedN8n({ runtime, label: 'editor-options' });
 		const served = await n8n.http('GET', '/types/nodes.json', { auth: 'cookie' });
 		expect(served.status).toBe(200);
 		const entries = (served.json as Served[]).filter((n) => n.name === 'n8n-nodes-runblob.runBlob');
@@ -38,7 +38,7 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
+		await n8n?.detach();
 	});
 
 	const shownFor = (resource: string, operation: string) =>
@@ -142,6 +142,8 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 		} finally {
 			await browser?.close();
 			fs.rmSync(userDataDir, { recursive: true, force: true });
+			// The instance is shared with other files: leave nothing behind.
+			for (const id of workflowIds) await n8n!.api('DELETE', `/workflows/${id}`).catch(() => undefined);
 		}
 	}, BROWSER_TIMEOUT_MS);
 });
