@@ -176,6 +176,7 @@ async function setUp(runtime: (typeof RUNTIMES)[number]): Promise<Setup> {
 			credentials: [credentialFixture(sim.url, SECRET)],
 			workflows: Object.values(WF),
 			standbyWebhookProcessors: 1,
+			preparedWorkers: 1, // the crash scenario's replacement worker starts without an install
 		});
 	} catch (e) {
 		await sim.close();

@@ -55,6 +55,8 @@ function sharedEnv({ postgres, database, redis, publicUrl, extra = {} }) {
  * @param {number} [o.webhookProcessors] default 1
  * @param {number} [o.standbyWebhookProcessors] default 0: started with the others but kept out of the balancer until
  *   addWebhookProcessor() puts one in (a scenario that needs a second processor then does not wait for its start)
+ * @param {number} [o.preparedWorkers] default 0: worker folders (package installed) prepared while main starts, not
+ *   started: addWorker() starts one without installing first
  * @param {string} [o.label]
  * @param {Record<string, string>} [o.env] extra environment for every process
  */
@@ -156,6 +158,8 @@ async function startCluster(o) {
 
 	/** Started webhook processors not in the balancer yet (o.standbyWebhookProcessors). */
 	const standby = [];
+	/** Worker folders installed, not started (o.preparedWorkers). */
+	const spareWorkers = [];
 
 	function syncBalancer() {
 		balancer.setBackends(webhooks.map((w) => ({ host: '127.0.0.1', port: w.port })));
@@ -177,7 +181,7 @@ async function startCluster(o) {
 		http: (method, url, opts = {}) => httpRequest(method, url, opts),
 		/** Starts another worker (same database and Redis). */
 		async addWorker() {
-			const w = await n8nProcess('worker');
+			const w = spareWorkers.shift() || (await n8nProcess('worker'));
 			await w.start();
 			workers.push(w);
 			return w;
@@ -215,6 +219,7 @@ async function startCluster(o) {
 		...Array.from({ length: o.workers ?? 1 }, () => ({ command: 'worker', list: workers })),
 		...Array.from({ length: o.webhookProcessors ?? 1 }, () => ({ command: 'webhook', list: webhooks })),
 		...Array.from({ length: o.standbyWebhookProcessors ?? 0 }, () => ({ command: 'webhook', list: standby })),
+		...Array.from({ length: o.preparedWorkers ?? 0 }, () => ({ command: 'worker', list: spareWorkers, idle: true })),
 	].map((m) => ({ ...m, member: n8nProcess(m.command) }));
 	// Awaited below; until then a failed install must not count as an unhandled rejection.
 	for (const { member } of prepared) member.catch(() => undefined);
@@ -237,7 +242,7 @@ async function startCluster(o) {
 		}
 		cluster.timings.workflows = Date.now() - t;
 		t = Date.now();
-		await Promise.all(prepared.map(({ member, list }) => member.then((w) => (list.push(w), w.start()))));
+		await Promise.all(prepared.map(({ member, list, idle }) => member.then((w) => (list.push(w), idle ? w : w.start()))));
 		syncBalancer();
 		cluster.timings.processes = Date.now() - t;
 		cluster.timings.total = Date.now() - t0;
