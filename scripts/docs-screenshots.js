@@ -4,7 +4,8 @@
 // with playwright-core through it as a user would (version-2 nodes, as the examples are saved), and saves the PNGs
 // listed in PICTURES under docs/screenshots/. test/unit/docsScreenshots.test.ts fails when the README shows a picture
 // that is not in that list. It also checks, in the browser, that the finished video plays in n8n's Binary view (its
-// videoWidth is non-zero and its currentTime advances) and fails otherwise.
+// videoWidth is non-zero and its currentTime advances), that the finished image renders there, and that a PNG, a
+// WEBP and a JPEG from the simulator each render in Chromium; it fails otherwise.
 //   agent-chat.png is the agent example's chat after a message (the playground's fake AI model); `--only agent-chat`
 //   takes just that picture.
 //
@@ -203,6 +204,8 @@ async function main() {
 	await shot(page, 'image-finished.png');
 	await page.keyboard.press('Escape');
 	await closeNode(page);
+	const pictures = await renderServedPictures(browserContext, playground.simulatorUrl);
+	log(`every picture format the simulator serves, opened in the browser: ${JSON.stringify(pictures)}`);
 
 	// 6. The node panel searched as a newcomer would, on a warmed-up editor (on a busy machine the panel sometimes does
 	// not take the first action).
@@ -253,8 +256,10 @@ async function showBinary(page, tag) {
 	const binaryTab = page.getByText('Binary', { exact: true }).last();
 	if (await binaryTab.isVisible().catch(() => false)) await binaryTab.click();
 	await sleep(800);
-	await page.getByRole('button', { name: 'View' }).first().click();
-	const media = page.locator(`.binary-data-window ${tag}, [class*="binary"] ${tag}, ${tag}`).first();
+	// The Logs panel behind the node panel can show the same file with its own View button, and other <img>s (node
+	// icons) are on the page: only what is on top, in n8n's file viewer, counts.
+	await (await onTop(page.getByRole('button', { name: 'View' }))).click();
+	const media = await onTop(page.locator(`.binary-data-window ${tag}`));
 	await media.waitFor({ timeout: 30_000 });
 	if (tag === 'img') {
 		await page.waitForFunction((el) => el.complete, await media.elementHandle(), { timeout: 30_000 }).catch(() => undefined);
@@ -268,6 +273,73 @@ async function showBinary(page, tag) {
 		const result = { videoWidth: video.videoWidth, videoHeight: video.videoHeight, from: start, to: video.currentTime };
 		return { ...result, advanced: video.currentTime > start };
 	});
+}
+
+/** The image families and the format each one's results come in (test/simulator/README.md). */
+const PICTURE_FAMILIES = [
+	['nano-banana', '/v1/gemini', 'task_uuid', 'image/png'],
+	['chatgpt-images', '/v1/chatgpt-images', 'task_uuid', 'image/webp'],
+	['kling-o1-photo', '/v1/kling/o1-photo', 'generation_id', 'image/jpeg'],
+];
+
+/**
+ * Opens a finished picture of each format the simulator serves (PNG, WEBP, JPEG) in a tab of its own and checks that
+ * Chromium decodes it: the right Content-Type and a non-zero natural size. n8n's Binary view shows PNG above; this
+ * covers the other formats without an example workflow for each. Throws on the first picture that does not render.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} simulatorUrl the simulator's API base (its key is the playground's)
+ */
+async function renderServedPictures(context, simulatorUrl) {
+	const auth = { authorization: 'Bearer sk-sim-test-key' };
+	const page = await context.newPage();
+	const seen = {};
+	try {
+		for (const [family, base, idField, type] of PICTURE_FAMILIES) {
+			const created = await harness.httpRequest('POST', `${simulatorUrl}${base}/generate`, { headers: auth, body: { prompt: 'a lighthouse at dawn' } });
+			const id = created.json && created.json[idField];
+			if (created.status !== 201 || !id) throw new Error(`${family}: the simulator answered ${created.status} ${created.text.slice(0, 200)}`);
+			await harness.httpRequest('POST', `${simulatorUrl}/_sim/generations/${id}/finish`, { body: {} });
+			const { result_url: url } = (await harness.httpRequest('GET', `${simulatorUrl}/_sim/generations/${id}`)).json;
+			const response = await page.goto(url);
+			const contentType = response ? response.headers()['content-type'] : '';
+			const img = page.locator('img').first();
+			await img.waitFor();
+			const size = await img.evaluate(async (el) => {
+				await el.decode().catch(() => undefined);
+				return { naturalWidth: el.naturalWidth, naturalHeight: el.naturalHeight };
+			});
+			if (contentType !== type || !(size.naturalWidth > 0)) throw new Error(`${family}: ${url} (${contentType}) does not render: ${JSON.stringify(size)}`);
+			seen[type] = `${size.naturalWidth}x${size.naturalHeight}`;
+		}
+	} finally {
+		await page.close();
+	}
+	return seen;
+}
+
+/**
+ * The first element of `locator` that the user sees on top (the element at its centre is it or inside it); waits for
+ * one up to 30 s.
+ * @param {import('playwright-core').Locator} locator
+ */
+async function onTop(locator) {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const count = await locator.count();
+		for (let i = 0; i < count; i++) {
+			const candidate = locator.nth(i);
+			const visible = await candidate
+				.evaluate((el) => {
+					const r = el.getBoundingClientRect();
+					const hit = r.width > 0 && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+					return Boolean(hit && (el === hit || el.contains(hit)));
+				})
+				.catch(() => false);
+			if (visible) return candidate;
+		}
+		if (Date.now() > deadline) throw new Error(`nothing on top for ${locator} (${count} found)`);
+		await sleep(500);
+	}
 }
 
 /** n8n keeps the editor's theme in localStorage (N8N_THEME: light, dark or system); it applies on reload. */
@@ -423,4 +495,4 @@ if (require.main === module) {
 		});
 }
 
-module.exports = { PICTURES };
+module.exports = { PICTURES, renderServedPictures };

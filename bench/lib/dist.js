@@ -5,9 +5,9 @@ const path = require('node:path');
 
 const DIST = path.join(__dirname, '..', '..', 'dist');
 
-/** signCallbackUrl(url, secret, nowMs) of dist/nodes/shared/callbackContract.js: the trigger URL the RunBlob node issues. */
+/** signCallbackUrl(url, secret, nowMs) of dist/nodes/shared/callbackContract/index.js: the trigger URL the RunBlob node issues. */
 function signCallbackUrl(url, secret, nowMs) {
-	return require(path.join(DIST, 'nodes', 'shared', 'callbackContract.js')).signCallbackUrl(
+	return require(path.join(DIST, 'nodes', 'shared', 'callbackContract', 'index.js')).signCallbackUrl(
 		url,
 		secret,
 		nowMs,

@@ -1,3 +1,5 @@
+import { TtlMap } from '../shared/ttlMap';
+
 /**
  * In-process claims on callback keys (generation_id + status), so concurrent and repeated deliveries of one callback
  * start at most one execution. A key is either *in flight* (a delivery owns it and is still deciding) or *started*
@@ -7,7 +9,7 @@
  *
  * Per process and lost on restart: the durable record of started keys is `deliveredStore` (workflow static data).
  * Bounded: started keys expire after DEDUPE_TTL_MS — far beyond RunBlob's 15.5-minute retry window — and only the
- * newest MAX_REMEMBERED are kept; an in-flight claim that is never settled expires after IN_FLIGHT_TTL_MS.
+ * MAX_REMEMBERED most recently used are kept; an in-flight claim that is never settled expires after IN_FLIGHT_TTL_MS.
  */
 
 export const DEDUPE_TTL_MS = 72 * 3600 * 1000;
@@ -15,7 +17,6 @@ export const MAX_REMEMBERED = 5000;
 export const IN_FLIGHT_TTL_MS = 120_000;
 
 interface Entry {
-	expires: number;
 	/** When the execution was handed to n8n; undefined while in flight. */
 	startedAt?: number;
 	/** Resolves with true (started) or false (given back) when the owning delivery settles. */
@@ -28,42 +29,34 @@ export type Claim =
 	| { kind: 'started' }
 	| { kind: 'inFlight'; outcome: Promise<boolean> };
 
-const memory = new Map<string, Map<string, Entry>>();
+/** Per trigger (`scope`): its callback keys. */
+export const rememberedKeys = new Map<string, TtlMap<string, Entry>>();
 
-function entriesOf(scope: string): Map<string, Entry> {
-	let entries = memory.get(scope);
+function entriesOf(scope: string): TtlMap<string, Entry> {
+	let entries = rememberedKeys.get(scope);
 	if (!entries) {
-		entries = new Map();
-		memory.set(scope, entries);
+		entries = new TtlMap<string, Entry>({
+			ttlMs: DEDUPE_TTL_MS,
+			capacity: MAX_REMEMBERED,
+			// An abandoned or expired in-flight claim: wake its waiters, who try again.
+			onEvict: (_key, entry) => entry.settle?.(false),
+		});
+		rememberedKeys.set(scope, entries);
 	}
 	return entries;
-}
-
-/** Entries are (re)inserted at the back when they change, so expired and surplus ones gather at the front. */
-function prune(entries: Map<string, Entry>, now: number): void {
-	for (const [key, entry] of entries) {
-		if (entry.expires > now && entries.size < MAX_REMEMBERED) break;
-		entries.delete(key);
-		entry.settle?.(false); // an abandoned in-flight claim: wake its waiters
-	}
 }
 
 /** Claims a callback key for a trigger (`scope`): the caller owns it, or it is started, or a twin owns it. */
 export function claim(scope: string, key: string, now = Date.now()): Claim {
 	const entries = entriesOf(scope);
-	prune(entries, now);
-	const existing = entries.get(key);
-	if (existing && existing.expires > now) {
+	const existing = entries.get(key, now);
+	if (existing) {
 		if (existing.startedAt !== undefined) return { kind: 'started' };
 		return { kind: 'inFlight', outcome: existing.outcome! };
 	}
-	if (existing) {
-		entries.delete(key);
-		existing.settle?.(false); // expired in flight: its waiters try again
-	}
 	let resolve!: (started: boolean) => void;
 	const outcome = new Promise<boolean>((done) => (resolve = done));
-	const entry: Entry = { expires: now + IN_FLIGHT_TTL_MS, outcome };
+	const entry: Entry = { outcome };
 	entry.settle = (started: boolean) => {
 		if (entry.settle === undefined) return; // settled already
 		entry.settle = undefined;
@@ -72,33 +65,20 @@ export function claim(scope: string, key: string, now = Date.now()): Claim {
 		if (started) markStarted(scope, key);
 		resolve(started);
 	};
-	entries.set(key, entry);
+	entries.set(key, entry, now, IN_FLIGHT_TTL_MS);
 	return { kind: 'owner', settle: entry.settle };
 }
 
 /** Records that a key's execution was handed to n8n (also used for keys found in the durable record). */
 export function markStarted(scope: string, key: string, now = Date.now()): void {
-	const entries = entriesOf(scope);
-	entries.delete(key); // re-insert at the back to keep expiry order
-	prune(entries, now);
-	entries.set(key, { expires: now + DEDUPE_TTL_MS, startedAt: now });
+	entriesOf(scope).set(key, { startedAt: now }, now, DEDUPE_TTL_MS);
 }
 
 /** Started keys of a trigger with the time their execution started, oldest first. */
 export function startedKeys(scope: string, now = Date.now()): Array<[string, number]> {
 	const started: Array<[string, number]> = [];
-	for (const [key, entry] of memory.get(scope) ?? []) {
-		if (entry.startedAt !== undefined && entry.expires > now) started.push([key, entry.startedAt]);
+	for (const [key, entry] of rememberedKeys.get(scope)?.entries(now) ?? []) {
+		if (entry.startedAt !== undefined) started.push([key, entry.startedAt]);
 	}
-	return started;
-}
-
-/** Forgets everything, as a restart does. */
-export function forgetAll(): void {
-	memory.clear();
-}
-
-/** How many keys a trigger currently remembers (started or in flight). */
-export function rememberedCount(scope: string): number {
-	return memory.get(scope)?.size ?? 0;
+	return started.sort((a, b) => a[1] - b[1]);
 }

@@ -2,6 +2,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 
 import type { RunBlobSettings } from './transport';
 import { CREDENTIAL_TYPE, getSettings } from './transport';
+import { TtlMap } from './ttlMap';
 
 /**
  * The credential's verification material (Callback Secret, resume signing key, Base URL), kept per process for the
@@ -18,14 +19,17 @@ import { CREDENTIAL_TYPE, getSettings } from './transport';
 
 export const SETTINGS_TTL_MS = 60_000;
 export const REFRESH_MIN_INTERVAL_MS = 10_000;
-const MAX_ENTRIES = 1_000;
 
 interface Entry {
 	settings: RunBlobSettings;
 	fetchedAt: number;
 }
 
-const cache = new Map<string, Entry>();
+/** By credential id; an entry lives SETTINGS_TTL_MS (a restart forgets them all). */
+export const cachedSettings = new TtlMap<string, Entry>({
+	ttlMs: SETTINGS_TTL_MS,
+	capacity: 1_000,
+});
 
 /** Which credential the node uses; '' when n8n does not say (then nothing is cached). */
 function credentialKey(ctx: IWebhookFunctions): string {
@@ -39,11 +43,7 @@ async function fetchInto(
 	now: number,
 ): Promise<RunBlobSettings> {
 	const settings = await getSettings(ctx);
-	if (key) {
-		cache.delete(key);
-		if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-		cache.set(key, { settings, fetchedAt: now });
-	}
+	if (key) cachedSettings.set(key, { settings, fetchedAt: now }, now);
 	return settings;
 }
 
@@ -53,9 +53,8 @@ export async function webhookSettings(
 	now = Date.now(),
 ): Promise<{ settings: RunBlobSettings; cached: boolean }> {
 	const key = credentialKey(ctx);
-	const entry = key ? cache.get(key) : undefined;
-	if (entry && now - entry.fetchedAt < SETTINGS_TTL_MS)
-		return { settings: entry.settings, cached: true };
+	const entry = key ? cachedSettings.get(key, now) : undefined;
+	if (entry) return { settings: entry.settings, cached: true };
 	return { settings: await fetchInto(ctx, key, now), cached: false };
 }
 
@@ -68,7 +67,7 @@ export async function refreshWebhookSettings(
 	now = Date.now(),
 ): Promise<RunBlobSettings | undefined> {
 	const key = credentialKey(ctx);
-	const entry = key ? cache.get(key) : undefined;
+	const entry = key ? cachedSettings.get(key, now) : undefined;
 	if (entry && now - entry.fetchedAt < REFRESH_MIN_INTERVAL_MS) return undefined;
 	return await fetchInto(ctx, key, now);
 }
@@ -90,9 +89,4 @@ export async function checkWithSettings<T>(
 	return fresh
 		? { settings: fresh, outcome: check(fresh) }
 		: { settings: current.settings, outcome };
-}
-
-/** Forgets every cached credential (tests; a restart does the same). */
-export function forgetWebhookSettings(): void {
-	cache.clear();
 }

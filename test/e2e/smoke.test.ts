@@ -89,7 +89,7 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 			expect(problems).toEqual([]);
 			// zod (imported by the callback contract) is not shipped: it resolves to n8n's own copy.
 			const installed = path.join(n8n!.userFolder, '.n8n', 'nodes', 'node_modules');
-			expect(fs.existsSync(path.join(installed, 'n8n-nodes-runblob', 'dist', 'nodes', 'shared', 'callbackContract.js'))).toBe(true);
+			expect(fs.existsSync(path.join(installed, 'n8n-nodes-runblob', 'dist', 'nodes', 'shared', 'callbackContract', 'index.js'))).toBe(true);
 			expect(fs.existsSync(path.join(installed, 'zod'))).toBe(false);
 			expect(fs.existsSync(path.join(installed, 'n8n-nodes-runblob', 'node_modules'))).toBe(false);
 

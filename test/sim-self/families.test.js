@@ -8,6 +8,7 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 const { createSimulator } = require('../simulator');
 const { imageBytes } = require('../simulator/images');
+const { imageHeader } = require('./imageHeader');
 const { KEY, request, createReceiver, sleep } = require('./helpers');
 
 jest.setTimeout(20000);
@@ -107,7 +108,7 @@ const FAMILIES = {
 		delays: [30000, 30000, 30000, 30000],
 		credits: { detail: 'INSUFFICIENT_CREDITS' },
 		notFound: { detail: 'Task not found' },
-		contentType: 'image/png',
+		contentType: 'image/webp',
 	},
 	'kling-o1-photo': {
 		base: '/v1/kling/o1-photo',
@@ -237,7 +238,7 @@ describe.each(NAMES)('%s: endpoints', (name) => {
 	});
 
 	test('pending → processing → completed; the result file streams from the CDN with the right content type', async () => {
-		const s = await sim({ timing: { queueMs: 150, processingMs: 300 }, imageSize: 5000, videoSize: 5000 });
+		const s = await sim({ timing: { queueMs: 150, processingMs: 300 }, imageSize: 20000, videoSize: 5000 });
 		const id = (await create(s, name)).json[f.id];
 		expect((await status(s, name, id)).json.status).toBe('pending');
 		await s.waitFor(() => s.get(id).status === 'processing', 3000);
@@ -251,13 +252,10 @@ describe.each(NAMES)('%s: endpoints', (name) => {
 		const file = await download(done[f.result]);
 		expect(file.status).toBe(200);
 		expect(file.headers['content-type']).toBe(f.contentType);
-		expect(file.body.length).toBe(5000);
+		expect(file.body.length).toBe(f.contentType.startsWith('image/') ? 20000 : 5000);
 		if (f.contentType === 'video/mp4') expect(file.body.toString('latin1', 4, 8)).toBe('ftyp');
-		if (f.contentType === 'image/png') expect(file.body.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-		if (f.contentType === 'image/jpeg') {
-			expect(file.body.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-			expect(file.body.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
-		}
+		// A real picture whose signature matches the Content-Type, of the fixtures' size.
+		if (f.contentType.startsWith('image/')) expect(imageHeader(file.body)).toMatchObject({ format: f.contentType.slice(6), width: 320, height: 180 });
 		for (const k of ['created_at', 'completed_at']) {
 			if (k in done) expect(done[k]).toMatch(name === 'kling' ? ISO_Z : ISO_PLAIN);
 		}
@@ -712,44 +710,95 @@ describe('image files', () => {
 		return ~c >>> 0;
 	}
 
-	test('PNG: valid chunks and CRCs, 160x90 RGB pixels that inflate, padding in an ancillary chunk, exact size', () => {
+	const fixture = (/** @type {string} */ name) => require('node:fs').readFileSync(require('node:path').join(__dirname, '../simulator/media', name));
+
+	test('PNG: the 320x180 fixture\'s chunks (CRCs valid, RGB pixels that inflate), padding in one private ancillary chunk, exact size', () => {
+		const picture = pngChunks(fixture('picture.png'));
 		for (const size of [0, 100, 5000, 300000]) {
 			const buf = imageBytes('abc', size, 'png');
-			if (size >= 200) expect(buf.length).toBe(size);
+			expect(buf.length).toBe(Math.max(size, fixture('picture.png').length + 12 + 32));
 			const chunks = pngChunks(buf);
 			expect(chunks.every((c) => c.crcOk)).toBe(true);
 			expect(chunks[0].type).toBe('IHDR');
-			expect(chunks[0].data).toEqual(Buffer.from([0, 0, 0, 160, 0, 0, 0, 90, 8, 2, 0, 0, 0]));
+			expect(chunks[0].data).toEqual(Buffer.from([0, 0, 1, 64, 0, 0, 0, 180, 8, 2, 0, 0, 0]));
 			expect(chunks[chunks.length - 1].type).toBe('IEND');
 			const pixels = require('node:zlib').inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));
-			expect(pixels.length).toBe(90 * (1 + 160 * 3));
-			for (const c of chunks) if (!['IHDR', 'IDAT', 'IEND'].includes(c.type)) expect(c.type.charCodeAt(0) & 0x20).toBe(0x20); // ancillary
+			expect(pixels.length).toBe(180 * (1 + 320 * 3));
+			const extra = chunks.filter((c) => !picture.some((p) => p.type === c.type));
+			expect(extra.map((c) => c.type)).toEqual(['rbPd']);
+			expect(extra[0].type.charCodeAt(0) & 0x20).toBe(0x20); // ancillary: decoders skip it
+			expect(extra[0].type.charCodeAt(1) & 0x20).toBe(0x20); // private
+			expect(chunks.filter((c) => c.type !== 'rbPd').map((c) => c.data)).toEqual(picture.map((c) => c.data));
 		}
 	});
 
-	test('JPEG: SOI, well-formed segments (COM padding), one baseline frame, scan, EOI; exact size', () => {
+	test('JPEG: the 320x180 fixture with COM padding segments after APP0; well-formed segments, one frame, scan, EOI; exact size', () => {
+		const picture = fixture('picture.jpg');
 		for (const size of [0, 100, 70000, 200003]) {
 			const buf = imageBytes('abc', size, 'jpg');
-			if (size >= 200) expect(buf.length).toBe(size);
+			expect(buf.length).toBe(Math.max(size, picture.length + 4 + 32));
 			expect(buf.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
 			const markers = [];
+			const kept = [buf.subarray(0, 2)];
 			let off = 2;
-			while (off < buf.length) {
+			while (buf[off + 1] !== 0xda) {
 				expect(buf[off]).toBe(0xff);
 				const marker = buf[off + 1];
+				const end = off + 2 + buf.readUInt16BE(off + 2);
 				markers.push(marker);
-				if (marker === 0xd9) {
-					off += 2;
-					break;
-				}
-				const len = buf.readUInt16BE(off + 2);
-				off += 2 + len;
-				if (marker === 0xda) off += 1; // the one byte of entropy-coded data of this 8x8 image
+				if (marker !== 0xfe) kept.push(buf.subarray(off, end));
+				off = end;
 			}
-			expect(off).toBe(buf.length);
-			const named = markers.filter((m) => m !== 0xfe);
-			expect(named).toEqual([0xe0, 0xdb, 0xc0, 0xc4, 0xc4, 0xda, 0xd9]);
+			kept.push(buf.subarray(off));
+			// Entropy-coded data: every 0xFF is stuffed (FF 00) or a restart marker, up to the final EOI.
+			const scan = buf.subarray(off + 2 + buf.readUInt16BE(off + 2), -2);
+			for (let i = scan.indexOf(0xff); i !== -1; i = scan.indexOf(0xff, i + 1)) expect(scan[i + 1] === 0 || (scan[i + 1] >= 0xd0 && scan[i + 1] <= 0xd7)).toBe(true);
+			expect(buf.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
+			expect(markers[0]).toBe(0xe0); // JFIF's APP0 stays first
+			expect(markers.filter((m) => m !== 0xfe)).toEqual([0xe0, 0xdb, 0xc4, 0xc0]);
+			expect(markers.filter((m) => m === 0xfe).length).toBe(Math.ceil((buf.length - picture.length) / 65537));
+			expect(Buffer.concat(kept).equals(picture)).toBe(true); // without the padding: the fixture, byte for byte
+			expect(imageHeader(buf)).toMatchObject({ format: 'jpeg', width: 320, height: 180 });
 		}
+	});
+
+	test('WEBP: extended form (VP8X canvas = the VP8 frame), the fixture\'s VP8 chunk unchanged, one padding chunk; even sizes', () => {
+		const picture = fixture('picture.webp');
+		expect(imageHeader(picture)).toEqual({ format: 'webp', width: 320, height: 180, webpChunks: ['VP8 '] });
+		for (const size of [0, 100, 5000, 70001, 200000]) {
+			const buf = imageBytes('abc', size, 'webp');
+			const smallest = picture.length + 18 + 8 + 32;
+			expect(buf.length).toBe(Math.max(size + (size % 2), smallest));
+			expect(imageHeader(buf)).toEqual({ format: 'webp', width: 320, height: 180, webpChunks: ['VP8X', 'VP8 ', 'rbPd'] });
+			expect(buf[20]).toBe(0); // VP8X flags: no alpha, animation or metadata
+			expect(buf.subarray(30, 30 + picture.length - 12).equals(picture.subarray(12))).toBe(true);
+		}
+	});
+
+	test('each id gets its own file; the same id always the same bytes', () => {
+		for (const ext of /** @type {const} */ (['png', 'jpg', 'webp'])) {
+			expect(imageBytes('a', 0, ext).equals(imageBytes('b', 0, ext))).toBe(false);
+			expect(imageBytes('a', 20000, ext).equals(imageBytes('a', 20000, ext))).toBe(true);
+		}
+	});
+
+	test('the CDN serves each image family\'s picture with the Content-Type of its signature: PNG, WEBP, JPEG', async () => {
+		const s = await sim({ timing: FAST });
+		/** @type {Record<string, string>} */
+		const served = {};
+		for (const name of ['nano-banana', 'chatgpt-images', 'kling-o1-photo', 'kling-o3-photo']) {
+			const id = (await create(s, name)).json[FAMILIES[name].id];
+			await s.waitFor(() => s.get(id).status === 'completed', 3000);
+			const file = await download(s.get(id).result_url);
+			expect(file.status).toBe(200);
+			const header = imageHeader(file.body);
+			expect(file.headers['content-type']).toBe(`image/${header.format}`);
+			expect(file.body.length).toBe(64 * 1024); // the default imageSize
+			expect(header).toMatchObject({ width: 320, height: 180 });
+			expect(s.get(id).result_url.endsWith(`.${header.format === 'jpeg' ? 'jpg' : header.format}`)).toBe(true);
+			served[name] = header.format;
+		}
+		expect(served).toEqual({ 'nano-banana': 'png', 'chatgpt-images': 'webp', 'kling-o1-photo': 'jpeg', 'kling-o3-photo': 'jpeg' });
 	});
 });
 

@@ -3,6 +3,9 @@
  * simulator over loopback HTTP: Generate for every image family (parameters, reference images from URLs and from
  * input binary fields, checks before any request), Get, Get Many, Download (MIME type and extension).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { imageBytes } from '../simulator';
@@ -86,6 +89,34 @@ describe('reference images', () => {
 			['base64', 'jpeg', 3000],
 		]);
 		expect((o3.inputs as IDataObject[]).map((i) => [i.kind, i.format])).toEqual([['base64', 'png']]);
+	});
+
+	it('takes a real WEBP picture (simple and extended form) whatever MIME type n8n gave it: a data URI for Nano Banana, bare base64 for Kling O1 Photo', async () => {
+		const sim = await startSim();
+		const bodies = recordBodies(sim);
+		const simple = readFileSync(join(__dirname, '../simulator/media/picture.webp'));
+		const extended = imageBytes('reference', 20_000, 'webp');
+		const inputItems = [
+			{
+				json: {},
+				binary: {
+					// A file read from disk is labelled image/webp; a download from a server that sends no type is not.
+					a: { data: simple.toString('base64'), mimeType: 'image/webp', fileName: 'frame.webp' },
+					b: { data: extended.toString('base64'), mimeType: 'application/octet-stream', fileName: 'download' },
+				},
+			},
+		];
+		await runNode(sim, imageParams('nano-banana', { nbImageSource: 'binary', nbImageProperties: 'a, b' }), { ...v2, inputItems });
+		await runNode(sim, imageParams('kling-o1-photo', { o1pImageSource: 'binary', o1pImageProperties: 'a\nb' }), { ...v2, inputItems });
+
+		expect(bodies[0].body.images).toEqual([`data:image/webp;base64,${simple.toString('base64')}`, `data:image/webp;base64,${extended.toString('base64')}`]);
+		expect(bodies[1].body.images_base64).toEqual([simple.toString('base64'), extended.toString('base64')]);
+		for (const generation of sim.generations()) {
+			expect((generation.inputs as IDataObject[]).map((i) => [i.kind, i.format, i.bytes])).toEqual([
+				['base64', 'webp', simple.length],
+				['base64', 'webp', extended.length],
+			]);
+		}
 	});
 
 	it.each([

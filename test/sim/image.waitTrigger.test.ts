@@ -7,8 +7,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
-import { forgetAll } from '../../nodes/RunBlobTrigger/dedupe';
-import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { runWebhook } from '../helpers/n8n';
 import { createSimulator, imageBytes } from '../simulator';
 import {
@@ -22,6 +20,7 @@ import {
 	useShortAnswerBudget,
 	type Payload,
 } from './callbackFixtures';
+import { forgetDeliveries, forgetWebhookSettings } from '../helpers/processMemory';
 
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
 type WaitingRun = Awaited<ReturnType<typeof startWaitingRun>>;
@@ -44,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await sim.close();
 });
-beforeEach(() => forgetAll());
+beforeEach(() => forgetDeliveries());
 // Each run builds its own credential under the same id: forget the per-process copy (settingsCache.ts).
 beforeEach(() => forgetWebhookSettings());
 
@@ -203,7 +202,7 @@ describe('the RunBlob Trigger with image callbacks', () => {
 
 	it.each([
 		['nanoBanana', '/v1/gemini/generate', 'image/png', 'png'],
-		['chatgptImages', '/v1/chatgpt-images/generate', 'image/png', 'png'],
+		['chatgptImages', '/v1/chatgpt-images/generate', 'image/webp', 'webp'],
 		['klingO1Photo', '/v1/kling/o1-photo/generate', 'image/jpeg', 'jpg'],
 		['klingO3Photo', '/v1/kling/o3-photo/generate', 'image/jpeg', 'jpg'],
 	])('%s: verified, downloaded, exactly once', async (family, path, mimeType, extension) => {
@@ -224,7 +223,7 @@ describe('the RunBlob Trigger with image callbacks', () => {
 		const id = await finished('nanoBanana', '/v1/gemini/generate', 'failed');
 		const { result } = await toTrigger(callbackOf(id));
 		expect(result.workflowData![0][0].json).toMatchObject({ generation_id: id, status: 'failed', error_message: 'MODERATION_FAILED', image_url: null });
-		forgetAll();
+		forgetDeliveries();
 		const filtered = await runWebhook({
 			nodeType: new RunBlobTrigger(),
 			parameters: { events: ['completed'], options: {} },

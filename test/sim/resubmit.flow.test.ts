@@ -9,9 +9,6 @@
 import type { IDataObject, INodeExecutionData, IRunExecutionData } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { forgetAllReported } from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
-import { forgetResumeClaims } from '../../nodes/RunBlob/actions/generation/wait/resumeClaims';
-import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { executeNode, runWebhook } from '../helpers/n8n';
 import { createSimulator } from '../simulator';
 import {
@@ -24,6 +21,7 @@ import {
 	useFastRetries,
 	useShortAnswerBudget,
 } from './callbackFixtures';
+import { forgetReportedFinals, forgetResumeClaims, forgetWebhookSettings } from '../helpers/processMemory';
 
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
 
@@ -44,7 +42,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	forgetWebhookSettings();
-	forgetAllReported();
+	forgetReportedFinals();
 	forgetResumeClaims();
 });
 

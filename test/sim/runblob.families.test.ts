@@ -3,8 +3,6 @@
  * from the reference): Generate in every completion mode, Get, Download, Get Many, Wait for Video with mixed families,
  * and the Trigger validating each family's callback (signed with its family, or matched by shape when unsigned).
  */
-import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
-import { forgetAllReported } from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
@@ -25,6 +23,7 @@ import {
 } from './callbackFixtures';
 import { caught, json, posts, recordBodies, runNode, startSim, videoSha256 } from './fixtures';
 import type { Sim } from './fixtures';
+import { forgetReportedFinals, forgetWebhookSettings } from '../helpers/processMemory';
 
 // Each test has its own simulator (another Base URL) under the same credential id: forget the per-process copy.
 beforeEach(() => forgetWebhookSettings());
@@ -220,7 +219,7 @@ describe('Wait for Video with mixed families (Veo + Kling O3) in one run', () =>
 		// Kling O3 puts a failure's reason only in its callback: the last callback brings it.
 		sim.finish(klingId, { status: 'failed', code: 'CONTENT_POLICY_VIOLATION' });
 		// As after a restart: the Veo callback is not remembered, so the last callback reads Veo's status endpoint.
-		forgetAllReported();
+		forgetReportedFinals();
 		const last = await deliver(klingId);
 		expect(last.response).toMatchObject({ statusCode: 200, body: { resumed: true } });
 		const out = last.result.workflowData![0];

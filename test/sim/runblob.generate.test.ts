@@ -8,6 +8,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { verifyCallbackSignature } from '../../nodes/shared/callbackContract';
 import { executeNode } from '../helpers/n8n';
+import { imageBytes } from '../simulator';
 import {
 	MiB,
 	UUID_RE,
@@ -238,6 +239,17 @@ describe('Generate – start from an image', () => {
 		expect(bodies[0].body).not.toHaveProperty('image_url');
 		expect(sim.generations()[0].image).toEqual({ kind: 'base64', bytes: bytes.length, format });
 		expect(json(result.output)[0].status).toBe('pending');
+	});
+
+	it('sends a real WEBP picture labelled application/octet-stream as image_base64 (the format is read from its bytes)', async () => {
+		const sim = await startSim();
+		const bodies = recordBodies(sim);
+		const webp = imageBytes('first-frame', 30_000, 'webp');
+
+		await runNode(sim, generateParams({ imageSource: 'binary' }), { inputItems: [binaryItem(webp, 'application/octet-stream', 'download')] });
+
+		expect(bodies[0].body.image_base64).toBe(webp.toString('base64'));
+		expect(sim.generations()[0].image).toEqual({ kind: 'base64', bytes: 30_000, format: 'webp' });
 	});
 
 	it('reads images stored in n8n\'s filesystem binary store, one per item', async () => {

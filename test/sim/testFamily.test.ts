@@ -9,10 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
-import { forgetAllReported } from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
 import { verifyCallbackSignature } from '../../nodes/shared/callbackContract';
 import { registerFamily } from '../../nodes/shared/families';
-import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { ACME_ID, acmeClip } from '../families/acmeClip';
 import { runWebhook } from '../helpers/n8n';
 import {
@@ -26,6 +24,7 @@ import {
 } from './callbackFixtures';
 import { json, posts, recordBodies, runNode, startSim } from './fixtures';
 import type { Sim } from './fixtures';
+import { forgetReportedFinals, forgetWebhookSettings } from '../helpers/processMemory';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const simFamilies = require('../simulator/families');
@@ -35,7 +34,7 @@ registerFamily(acmeClip);
 
 beforeEach(() => {
 	forgetWebhookSettings();
-	forgetAllReported();
+	forgetReportedFinals();
 });
 
 const V2 = { typeVersion: 2 };

@@ -3,7 +3,7 @@
  * filter, exactly-once delivery (in memory, concurrent, and across a restart through static data), signatures and
  * the IP allowlist on the accepting side, and the activation hooks (`webhookMethods`).
  */
-import { REFRESH_MIN_INTERVAL_MS, forgetWebhookSettings } from '../../nodes/shared/settingsCache';
+import { REFRESH_MIN_INTERVAL_MS } from '../../nodes/shared/settingsCache';
 import { randomUUID } from 'node:crypto';
 import vm from 'node:vm';
 
@@ -19,7 +19,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
-import { DEDUPE_TTL_MS, forgetAll } from '../../nodes/RunBlobTrigger/dedupe';
+import { DEDUPE_TTL_MS } from '../../nodes/RunBlobTrigger/dedupe';
 import { TestCredentialsHelper, getN8nRuntime, runWebhook } from '../helpers/n8n';
 import {
 	completedPayload,
@@ -33,6 +33,7 @@ import {
 	triggerPath,
 	type Payload,
 } from './callbackFixtures';
+import { forgetDeliveries, forgetWebhookSettings } from '../helpers/processMemory';
 
 // Every test builds its own credential under the same id: forget the per-process copy (settingsCache.ts) as an edit
 // of the credential followed by its cache lapsing would.
@@ -84,7 +85,7 @@ function seenKeys(staticData: IDataObject): string[] {
 	return Object.keys((node[STATIC_KEY] ?? {}) as IDataObject);
 }
 
-beforeEach(() => forgetAll());
+beforeEach(() => forgetDeliveries());
 
 describe('valid callbacks start exactly one normalised item', () => {
 	it("RunBlob's documented success payload", async () => {
@@ -318,12 +319,12 @@ describe('exactly once per generation_id + status', () => {
 		const payload = completedPayload();
 		expect((await t.deliver(payload)).result.workflowData).toBeDefined();
 		expect(seenKeys(t.staticData)).toEqual([`${payload.generation_id}:completed`]);
-		forgetAll(); // what a restart of n8n does to the in-process memory
+		forgetDeliveries(); // what a restart of n8n does to the in-process memory
 		const replay = await t.deliver(payload);
 		expect(replay.result.workflowData).toBeUndefined();
 		expect(replay.response).toMatchObject({ statusCode: 200, body: { received: true, duplicate: true } });
 		// Another n8n process (queue mode) reads the same saved static data: also a duplicate.
-		forgetAll();
+		forgetDeliveries();
 		const elsewhere = await trigger({ workflowId: t.workflowId, nodeId: t.nodeId, webhookId: t.webhookId, staticData: JSON.parse(JSON.stringify(t.staticData)) }).deliver(payload);
 		expect(elsewhere.result.workflowData).toBeUndefined();
 	});

@@ -7,14 +7,12 @@
  * (UnprocessableRequestError, before any node runs), so what reaches the node is whatever JSON.parse produced — any
  * JSON value, not necessarily an object — or an empty object for an empty body.
  */
-import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { SIGNATURE_MAX_AGE_SECONDS, signCallbackUrl } from '../../nodes/shared/callbackContract';
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
-import { forgetAll } from '../../nodes/RunBlobTrigger/dedupe';
 import { runWebhook } from '../helpers/n8n';
 import type { WebhookRequestInit } from '../helpers/n8n';
 import {
@@ -28,6 +26,7 @@ import {
 	without,
 	type Payload,
 } from './callbackFixtures';
+import { forgetDeliveries, forgetWebhookSettings } from '../helpers/processMemory';
 
 // Every test builds its own credential under the same id: forget the per-process copy (settingsCache.ts) as an edit
 // of the credential followed by its cache lapsing would.
@@ -360,7 +359,7 @@ for (const [ipAllowlist, ip] of allowlisted) {
 }
 
 describe(`RunBlob Trigger rejects a corpus of ${cases.length} bad requests`, () => {
-	beforeEach(() => forgetAll());
+	beforeEach(() => forgetDeliveries());
 
 	it('has at least 100 cases with unique names', () => {
 		expect(cases.length).toBeGreaterThanOrEqual(100);

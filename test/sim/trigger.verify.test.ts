@@ -5,13 +5,11 @@
  * - "Download Video": RunBlob gets its 200 before the download starts; the stored bytes are the CDN's; the API key
  *   never goes to the CDN.
  */
-import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
-import { forgetAll } from '../../nodes/RunBlobTrigger/dedupe';
 import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
 import { getN8nRuntime, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
@@ -33,6 +31,7 @@ import {
 	type Payload,
 	watchAnswerBeforeStore,
 } from './callbackFixtures';
+import { forgetDeliveries, forgetWebhookSettings } from '../helpers/processMemory';
 
 // Every test builds its own credential under the same id: forget the per-process copy (settingsCache.ts) as an edit
 // of the credential followed by its cache lapsing would.
@@ -59,7 +58,7 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => {
-	forgetAll();
+	forgetDeliveries();
 	sim.faultQueue.clear();
 });
 

@@ -10,9 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { forgetAllReported } from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
 import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
-import { forgetWebhookSettings } from '../../nodes/shared/settingsCache';
 import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
@@ -27,6 +25,7 @@ import {
 	type Payload,
 	watchAnswerBeforeStore,
 } from './callbackFixtures';
+import { forgetReportedFinals, forgetWebhookSettings } from '../helpers/processMemory';
 
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
 type WaitingRun = Awaited<ReturnType<typeof startWaitingRun>>;
@@ -162,7 +161,7 @@ describe('five items, mixed outcomes, callbacks out of order and duplicated', ()
 
 		finish(2);
 		// As after a restart (or with the other callbacks handled by another process): nothing is remembered.
-		forgetAllReported();
+		forgetReportedFinals();
 		const getsBefore = statusGets().length;
 		const last = await deliver(waiting, callbackOf(ids[2]));
 		expect(last.response).toMatchObject({ statusCode: 200, body: { received: true, resumed: true } });

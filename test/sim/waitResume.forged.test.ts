@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { signCallbackUrl } from '../../nodes/shared/callbackContract';
-import { REFRESH_MIN_INTERVAL_MS, forgetWebhookSettings } from '../../nodes/shared/settingsCache';
+import { REFRESH_MIN_INTERVAL_MS } from '../../nodes/shared/settingsCache';
 import { TestCredentialsHelper, runWebhook } from '../helpers/n8n';
 import type { WebhookRequestInit } from '../helpers/n8n';
 import { createSimulator } from '../simulator';
@@ -23,6 +23,7 @@ import {
 	without,
 	type Payload,
 } from './callbackFixtures';
+import { forgetWebhookSettings } from '../helpers/processMemory';
 
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
 type WaitingRun = Awaited<ReturnType<typeof startWaitingRun>>;

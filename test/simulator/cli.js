@@ -25,7 +25,7 @@ const HELP = `Usage: node test/simulator/cli.js [options]
   --queue-ms <n>             time a generation stays pending (default ${DEFAULTS.timing.queueMs})
   --processing-ms <n>        time a generation stays processing (default ${DEFAULTS.timing.processingMs})
   --video-size <bytes>       size of each generated MP4 (default ${DEFAULTS.videoSize})
-  --image-size <bytes>       size of each generated PNG/JPEG (default ${DEFAULTS.imageSize})
+  --image-size <bytes>       size of each generated PNG/JPEG/WEBP (default ${DEFAULTS.imageSize})
   --job-timeout-scale <f>    multiply the documented hard timeouts (Veo 10 min, Kling 15 min); 0 = off (default 1)
   --allow-http <v>           callback_url over plain http: false | loopback | true (default false)
   --time-scale <f>           multiply callback retry delays and timeouts (e.g. 0.01)

@@ -160,7 +160,7 @@ class GenerationStore {
 				size = 0;
 			}
 			rec.media_size = Number.isSafeInteger(size) && size >= 0 ? size : 0;
-			if (family.kind === 'image') rec.media_size = imageFileSize(rec.media_size, /** @type {'png'|'jpg'} */ (family.media.ext));
+			if (family.kind === 'image') rec.media_size = imageFileSize(rec.media_size, /** @type {import('./images').ImageExt} */ (family.media.ext));
 			const d = new Date(now);
 			const month = String(d.getUTCMonth() + 1).padStart(2, '0');
 			const dir = family.media.dir || (family.kind === 'video' ? 'videos' : `images/${family.name}`);

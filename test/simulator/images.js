@@ -1,18 +1,27 @@
 'use strict';
 /**
- * Deterministic image files for completed image generations, and the CDN handler that serves them.
+ * Image files for completed image generations, and the CDN handler that serves them.
  *
- * PNG: signature, IHDR (160x90 RGB, 8 bit), one IDAT of three colour bands derived from the id, an optional private
- * ancillary `rbPd` chunk of pseudo-random padding (decoders skip it), IEND. JPEG: SOI, APP0 JFIF, optional COM
- * segments of padding, then a baseline 8x8 grey image (one block, DC only), EOI. The padding brings the file to the
- * configured `imageSize` when that is larger than the bare image; below it, the file is the bare image.
+ * Every file is a real picture: one of the fixtures in media/ (the same 320x180 frame of ffmpeg's `testsrc2` pattern
+ * as PNG, JPEG and WEBP; the commands are in README.md), plus a padding block that decoders skip, filled with
+ * pseudo-random bytes seeded by the id. The padding makes each generation's file unique and brings it to the
+ * configured `imageSize`; it is never shorter than 32 bytes, so a small `imageSize` gives the smallest such file.
+ *   PNG:  the fixture's chunks up to IEND, a private ancillary `rbPd` chunk, IEND.
+ *   JPEG: SOI and the fixture's APP0 (JFIF), COM segments (at most 64 KiB each), the rest of the fixture.
+ *   WEBP: RIFF/WEBP in the extended form (a VP8X header giving the canvas size, then the fixture's VP8 chunk), then an
+ *         unknown `rbPd` chunk, which readers skip (unknown chunks are allowed in the extended form only). RIFF files
+ *         have an even length, so an odd size is rounded up by one byte.
  */
-const crypto = require('node:crypto');
-const zlib = require('node:zlib');
+const fs = require('node:fs');
+const path = require('node:path');
 const { parseRange, fillPayload, seedOf } = require('./video');
 
-const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const CONTENT_TYPES = { png: 'image/png', jpg: 'image/jpeg' };
+/** @typedef {'png'|'jpg'|'webp'} ImageExt */
+
+/** @type {Record<ImageExt, string>} */
+const CONTENT_TYPES = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+/** Filler bytes every file carries at least, so two generations never share a file. */
+const MIN_FILLER = 32;
 
 /** CRC-32 as PNG uses it (zlib.crc32 is missing on older Node 20 releases). */
 const CRC_TABLE = (() => {
@@ -41,103 +50,110 @@ function pngChunk(type, data) {
 	return Buffer.concat([head, data, crc]);
 }
 
-/** @param {string} id @param {number} n bytes of deterministic filler (the video payload generator: fast at any size) */
-function filler(id, n) {
+/** A RIFF chunk: FourCC, little-endian size, data, and a pad byte when the size is odd. @param {string} type @param {Buffer} data */
+function riffChunk(type, data) {
+	const head = Buffer.alloc(8);
+	head.write(type, 0, 'latin1');
+	head.writeUInt32LE(data.length, 4);
+	return Buffer.concat([head, data, Buffer.alloc(data.length % 2)]);
+}
+
+/** @param {string} seed @param {number} n bytes of deterministic filler (the video payload generator: fast at any size) */
+function filler(seed, n) {
 	const out = Buffer.alloc(n);
-	fillPayload(seedOf(id), 0, out);
+	fillPayload(seedOf(seed), 0, out);
 	return out;
 }
 
-const PNG_W = 160;
-const PNG_H = 90;
+/** @param {string} name */
+const fixture = (name) => fs.readFileSync(path.join(__dirname, 'media', name));
 
-/** A 160x90 RGB picture of three bands whose colours come from the id (deflates to under 200 bytes). */
-function pngCore(id) {
-	const [r, g, b] = crypto.createHash('sha256').update(id).digest();
-	const bands = [
-		[r, g, b],
-		[255 - r, 255 - g, 255 - b],
-		[b, r, g],
-	];
-	const rows = [];
-	for (let y = 0; y < PNG_H; y++) {
-		const colour = bands[Math.floor((y * bands.length) / PNG_H)];
-		const row = Buffer.alloc(1 + PNG_W * 3); // filter byte 0, then the pixels
-		for (let x = 0; x < PNG_W; x++) row.set(colour, 1 + x * 3);
-		rows.push(row);
-	}
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(PNG_W, 0);
-	ihdr.writeUInt32BE(PNG_H, 4);
-	ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-	const idat = zlib.deflateSync(Buffer.concat(rows), { level: 9 });
-	return { head: Buffer.concat([PNG_SIG, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat)]), tail: pngChunk('IEND', Buffer.alloc(0)) };
+/** PNG: everything before IEND, and IEND (the last 12 bytes of any PNG). */
+function pngParts() {
+	const file = fixture('picture.png');
+	return { head: file.subarray(0, -12), tail: file.subarray(-12) };
 }
 
-/** Baseline 8x8 greyscale JPEG pieces: everything before the padding point, and the rest. */
-function jpegCore() {
-	const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-	const dqt = Buffer.concat([Buffer.from([0xff, 0xdb, 0x00, 0x43, 0x00]), Buffer.alloc(64, 1)]);
-	const sof0 = Buffer.from([0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x08, 0x00, 0x08, 0x01, 0x01, 0x11, 0x00]);
-	// One Huffman code of length 1 per table: DC category 0 (difference 0 → mid grey) and AC end-of-block.
-	const counts = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-	const dhtDc = Buffer.concat([Buffer.from([0xff, 0xc4, 0x00, 0x14, 0x00]), counts, Buffer.from([0x00])]);
-	const dhtAc = Buffer.concat([Buffer.from([0xff, 0xc4, 0x00, 0x14, 0x10]), counts, Buffer.from([0x00])]);
-	const sos = Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]);
-	const scan = Buffer.from([0x3f]); // bits "0" (DC cat 0) + "0" (EOB), padded with 1s
-	return {
-		head: Buffer.concat([Buffer.from([0xff, 0xd8]), app0]),
-		tail: Buffer.concat([dqt, sof0, dhtDc, dhtAc, sos, scan, Buffer.from([0xff, 0xd9])]),
-	};
+/** JPEG: SOI plus an APP0 segment right after it (JFIF wants APP0 first), and the rest. */
+function jpegParts() {
+	const file = fixture('picture.jpg');
+	const app0 = file[2] === 0xff && file[3] === 0xe0 ? 2 + file.readUInt16BE(4) : 0;
+	return { head: file.subarray(0, 2 + app0), tail: file.subarray(2 + app0) };
 }
-
-/** @param {'png'|'jpg'} ext @param {string} id */
-function core(ext, id) {
-	return ext === 'png' ? pngCore(id) : jpegCore();
-}
-
-/** Smallest padding a format can add (a PNG chunk has 12 bytes of framing, a JPEG COM segment 4). */
-const MIN_PAD = { png: 12, jpg: 4 };
 
 /**
- * The exact size of the file served for a requested size: the requested size if padding can reach it, else the bare
- * image.
+ * WEBP: the fixture (simple lossy form: RIFF, WEBP, one VP8 chunk) turned into the extended form: a VP8X chunk with
+ * the canvas size read from the VP8 frame header, then the VP8 chunk. `head` lacks the RIFF size, set per file.
+ */
+function webpParts() {
+	const file = fixture('picture.webp');
+	if (file.toString('latin1', 0, 4) !== 'RIFF' || file.toString('latin1', 8, 16) !== 'WEBPVP8 ') throw new Error('media/picture.webp is not a simple lossy WEBP');
+	const vp8 = file.subarray(12);
+	const frame = vp8.subarray(8);
+	const width = frame.readUInt16LE(6) & 0x3fff;
+	const height = frame.readUInt16LE(8) & 0x3fff;
+	const vp8x = Buffer.alloc(10); // flags 0 (no alpha, animation or metadata), 3 reserved bytes, then the canvas size - 1
+	vp8x.writeUIntLE(width - 1, 4, 3);
+	vp8x.writeUIntLE(height - 1, 7, 3);
+	return { head: Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBP', 'latin1'), riffChunk('VP8X', vp8x), vp8]), tail: Buffer.alloc(0) };
+}
+
+/** @type {Record<ImageExt, {head: Buffer, tail: Buffer}>} */
+const PARTS = { png: pngParts(), jpg: jpegParts(), webp: webpParts() };
+/** Framing of one padding block: PNG chunk length, type and CRC; JPEG COM marker and length; RIFF FourCC and size. */
+const FRAMING = { png: 12, jpg: 4, webp: 8 };
+
+/**
+ * The exact size of the file served for a requested size: the requested size, or the smallest file (the picture and
+ * 32 filler bytes) when less was asked; WEBP sizes are even.
  * @param {number} requested
- * @param {'png'|'jpg'} ext
+ * @param {ImageExt} ext
  */
 function imageFileSize(requested, ext) {
-	const c = core(ext, 'size');
-	const bare = c.head.length + c.tail.length;
-	return requested - bare >= MIN_PAD[ext] ? requested : bare;
+	const p = PARTS[ext];
+	const size = Math.max(requested, p.head.length + p.tail.length + FRAMING[ext] + MIN_FILLER);
+	return ext === 'webp' ? size + (size % 2) : size;
 }
 
 /**
- * The bytes of the image for (id, requested size, format).
- * @param {string} id
- * @param {number} requested
- * @param {'png'|'jpg'} ext
- * @returns {Buffer}
+ * The padding blocks that fill `gap` bytes.
+ * @param {string} id @param {number} gap @param {ImageExt} ext
+ * @returns {Buffer[]}
  */
-function imageBytes(id, requested, ext) {
-	const c = core(ext, id);
-	let gap = imageFileSize(requested, ext) - c.head.length - c.tail.length;
+function padding(id, gap, ext) {
+	if (ext === 'png') return [pngChunk('rbPd', filler(id, gap - 12))];
+	if (ext === 'webp') return [riffChunk('rbPd', filler(id, gap - 8))];
 	const pads = [];
-	if (ext === 'png' && gap > 0) pads.push(pngChunk('rbPd', filler(id, gap - 12)));
-	while (ext === 'jpg' && gap > 0) {
-		let take = Math.min(gap, 65537);
-		if (gap - take > 0 && gap - take < 4) take -= 4;
+	while (gap > 0) {
+		let take = Math.min(gap, 65537); // a segment length is 16 bits and counts itself
+		if (gap - take > 0 && gap - take < 4 + MIN_FILLER) take -= 4 + MIN_FILLER;
 		const len = Buffer.alloc(4);
 		len.writeUInt16BE(0xfffe, 0);
 		len.writeUInt16BE(take - 2, 2);
 		pads.push(Buffer.concat([len, filler(`${id}:${gap}`, take - 4)]));
 		gap -= take;
 	}
-	return Buffer.concat([c.head, ...pads, c.tail]);
+	return pads;
+}
+
+/**
+ * The bytes of the image for (id, requested size, format).
+ * @param {string} id
+ * @param {number} requested
+ * @param {ImageExt} ext
+ * @returns {Buffer}
+ */
+function imageBytes(id, requested, ext) {
+	const p = PARTS[ext];
+	const size = imageFileSize(requested, ext);
+	const file = Buffer.concat([p.head, ...padding(id, size - p.head.length - p.tail.length, ext), p.tail]);
+	if (ext === 'webp') file.writeUInt32LE(file.length - 8, 4);
+	return file;
 }
 
 /**
  * CDN handler for images (GET/HEAD, single Range, no auth). `lookup` maps the request path to a completed record.
- * @param {{lookup: (path: string) => ({id: string, size: number, ext: 'png'|'jpg'} | null),
+ * @param {{lookup: (path: string) => ({id: string, size: number, ext: ImageExt} | null),
  *   onRequest: (entry: import('./video').CdnLogEntry) => void}} deps
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void}
  */

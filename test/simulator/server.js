@@ -159,7 +159,7 @@ class Simulator extends EventEmitter {
 		});
 		this.cdnServer = http.createServer((req, res) => {
 			const path = (req.url || '/').split('?')[0];
-			if (/\.(png|jpe?g)$/i.test(path)) images(req, res);
+			if (/\.(png|jpe?g|webp)$/i.test(path)) images(req, res);
 			else videos(req, res);
 		});
 		for (const server of [this.apiServer, this.cdnServer]) {

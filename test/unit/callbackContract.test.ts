@@ -1,16 +1,15 @@
 import {
 	SIGNATURE_MAX_AGE_SECONDS,
 	callbackAudience,
-	callbackUrlProblem,
 	isJsonContentType,
-	isLoopbackUrl,
-	normaliseGeneration,
 	normaliseGenerationId,
 	parseCallbackPayload,
-	parseRunBlobTime,
 	signCallbackUrl,
 	verifyCallbackSignature,
 } from '../../nodes/shared/callbackContract';
+import { normaliseGeneration } from '../../nodes/shared/families/normalise';
+import { parseRunBlobTime } from '../../nodes/shared/time';
+import { callbackUrlProblem, isLoopbackUrl } from '../../nodes/shared/urls';
 
 const ID = '550e8400-e29b-41d4-a716-446655440000';
 const success = {
@@ -76,6 +75,22 @@ describe('normaliseGeneration', () => {
 			render_seconds: 330,
 		});
 		expect(normaliseGeneration(failure)).toMatchObject({ error_message: failure.error_message, render_seconds: 120 });
+	});
+
+	it('keeps version 1\'s item shape byte for byte: the same fields in the same order, no family or model', () => {
+		expect(JSON.stringify(normaliseGeneration({ ...success, model: 'sora-2', family: 'sora', extra: 1 }))).toBe(
+			JSON.stringify({
+				generation_id: ID,
+				status: 'completed',
+				prompt: success.prompt,
+				video_url: success.video_url,
+				created_at: '2025-11-24T10:00:00.000Z',
+				completed_at: '2025-11-24T10:05:30.000Z',
+				error_message: null,
+				render_seconds: 330,
+			}),
+		);
+		expect(normaliseGeneration({ ...failure, video_url: '' }).video_url).toBe('');
 	});
 
 	it('reads times with and without zones and microseconds', () => {

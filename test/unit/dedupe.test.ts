@@ -1,13 +1,5 @@
-import {
-	DEDUPE_TTL_MS,
-	IN_FLIGHT_TTL_MS,
-	MAX_REMEMBERED,
-	claim,
-	forgetAll,
-	markStarted,
-	rememberedCount,
-	startedKeys,
-} from '../../nodes/RunBlobTrigger/dedupe';
+import { DEDUPE_TTL_MS, IN_FLIGHT_TTL_MS, MAX_REMEMBERED, claim, markStarted, rememberedKeys, startedKeys } from '../../nodes/RunBlobTrigger/dedupe';
+import { forgetDeliveries } from '../helpers/processMemory';
 
 /** Claims and, when owned, settles at once (the shape of a delivery that decides synchronously). */
 function deliver(scope: string, key: string, started: boolean, now?: number): string {
@@ -17,7 +9,7 @@ function deliver(scope: string, key: string, started: boolean, now?: number): st
 }
 
 describe('callback claims', () => {
-	beforeEach(() => forgetAll());
+	beforeEach(() => forgetDeliveries());
 
 	it('a started key is a duplicate, per trigger and per status', () => {
 		expect(deliver('wf1:node', 'g1:completed', true)).toBe('owner');
@@ -87,14 +79,14 @@ describe('callback claims', () => {
 
 	it('forgets on restart', () => {
 		deliver('s', 'k', true);
-		forgetAll();
+		forgetDeliveries();
 		expect(deliver('s', 'k', true)).toBe('owner');
 	});
 
 	it('stays bounded, dropping the oldest keys first', () => {
 		const now = 5_000_000;
 		for (let i = 0; i < MAX_REMEMBERED + 50; i++) markStarted('s', `k${i}`, now + i);
-		expect(rememberedCount('s')).toBe(MAX_REMEMBERED);
+		expect(rememberedKeys.get('s')?.size).toBe(MAX_REMEMBERED);
 		expect(claim('s', 'k0', now + MAX_REMEMBERED + 60).kind).toBe('owner');
 		expect(claim('s', `k${MAX_REMEMBERED + 49}`, now + MAX_REMEMBERED + 61).kind).toBe('started');
 	});

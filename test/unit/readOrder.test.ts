@@ -1,4 +1,4 @@
-import { fromBothEnds } from '../../nodes/RunBlob/actions/generation/wait/resume';
+import { fromBothEnds } from '../../nodes/RunBlob/actions/generation/wait/readOrder';
 
 describe('fromBothEnds: the order in which a waiting run reads its unknown generations', () => {
 	it('alternates from the newest to the oldest, meeting in the middle', () => {

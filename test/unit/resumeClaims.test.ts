@@ -1,4 +1,5 @@
-import { CLAIM_TTL_MS, claimResume, forgetResumeClaims } from '../../nodes/RunBlob/actions/generation/wait/resumeClaims';
+import { CLAIM_TTL_MS, claimResume } from '../../nodes/RunBlob/actions/generation/wait/resumeClaims';
+import { forgetResumeClaims } from '../helpers/processMemory';
 
 describe('resume claims (Wait for Video)', () => {
 	beforeEach(() => forgetResumeClaims());

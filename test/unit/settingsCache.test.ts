@@ -1,12 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import {
-	REFRESH_MIN_INTERVAL_MS,
-	SETTINGS_TTL_MS,
-	forgetWebhookSettings,
-	refreshWebhookSettings,
-	webhookSettings,
-} from '../../nodes/shared/settingsCache';
+import { REFRESH_MIN_INTERVAL_MS, SETTINGS_TTL_MS, refreshWebhookSettings, webhookSettings } from '../../nodes/shared/settingsCache';
+import { forgetWebhookSettings } from '../helpers/processMemory';
 
 /** A webhook context whose credential the test can edit; counts getCredentials() calls (an isolate each on 2.41). */
 function context(credentialId: string | undefined, data: Record<string, string>) {

@@ -1,4 +1,4 @@
-import { readsInFlight, sharedRead } from '../../nodes/RunBlob/actions/generation/wait/sharedReads';
+import { sharedRead } from '../../nodes/RunBlob/actions/generation/wait/sharedReads';
 
 describe('status reads shared while in flight (Wait for Video)', () => {
 	it('a second read of the same generation of the same run waits for the first instead of asking again', async () => {
@@ -16,7 +16,11 @@ describe('status reads shared while in flight (Wait for Video)', () => {
 		expect(await a).toEqual({ status: 'completed' });
 		expect(await b).toEqual({ status: 'completed' });
 		expect(await otherRun).toEqual({ status: 'processing' });
-		expect(readsInFlight()).toBe(0);
+		// Settled, the read is no longer shared: the next one asks RunBlob again.
+		const again = sharedRead('e1/runblob-callback', 'g1', read);
+		expect(calls).toBe(2);
+		release({ status: 'failed' });
+		expect(await again).toEqual({ status: 'failed' });
 	});
 
 	it('a finished read is not reused, and a failed one is shared as a failure, then forgotten', async () => {
@@ -31,6 +35,7 @@ describe('status reads shared while in flight (Wait for Video)', () => {
 		const both = [sharedRead('e/x', 'g', failing), sharedRead('e/x', 'g', failing)];
 		for (const p of both) await expect(p).rejects.toThrow('503');
 		expect(calls).toBe(3);
-		expect(readsInFlight()).toBe(0);
+		await sharedRead('e/x', 'g', async () => ++calls);
+		expect(calls).toBe(4);
 	});
 });

@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { normaliseGenerationId } from '../callbackContract/generationId';
 import { renderSeconds, toIsoUtc } from '../time';
+import { V1_FAMILY } from './index';
 import type { Family } from './types';
 
 /**
@@ -18,7 +20,7 @@ export interface Known {
 export function normalise(family: Family, source: IDataObject, known: Known = {}): IDataObject {
 	const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 	const output: IDataObject = {
-		generation_id: lowerUuid(String(source[family.idField] ?? source.generation_id ?? '')),
+		generation_id: normaliseGenerationId(source[family.idField] ?? source.generation_id),
 		family: family.id,
 		// The node's model value (as the user picked it) wherever it can be known; RunBlob's label apart.
 		model: known.model ?? modelOf(family, source),
@@ -39,6 +41,24 @@ export function normalise(family: Family, source: IDataObject, known: Known = {}
 		if (['string', 'number', 'boolean'].includes(typeof value)) output[key] = value;
 	}
 	return output;
+}
+
+/**
+ * The item as node version 1 (one model) outputs it: its family's id and result field, no family or model fields,
+ * and RunBlob's price string as it was.
+ */
+export function normaliseGeneration(source: IDataObject): Record<string, string | number | null> {
+	const str = (value: unknown) => (typeof value === 'string' ? value : null);
+	return {
+		generation_id: normaliseGenerationId(source[V1_FAMILY.idField]),
+		status: String(source.status ?? ''),
+		prompt: str(source.prompt),
+		[resultKey(V1_FAMILY)]: str(source[V1_FAMILY.read.resultFields[0]]),
+		created_at: toIsoUtc(source.created_at),
+		completed_at: toIsoUtc(source.completed_at),
+		error_message: str(source.error_message),
+		render_seconds: renderSeconds(source.created_at, source.completed_at),
+	};
 }
 
 /**
@@ -75,11 +95,4 @@ export function priceNumber(value: unknown): number | null {
 	if (typeof value !== 'string' || value.trim() === '') return null;
 	const parsed = Number(value);
 	return Number.isFinite(parsed) ? parsed : null;
-}
-
-/** UUIDs are case-insensitive: outputs use the lower-case form (other ids stay as RunBlob wrote them). */
-function lowerUuid(id: string): string {
-	return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-		? id.toLowerCase()
-		: id;
 }

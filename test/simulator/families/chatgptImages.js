@@ -43,4 +43,6 @@ module.exports = taskImageFamily({
 	callbacks: { retryDelaysMs: [30000, 30000, 30000, 30000] },
 	refundFailed: true,
 	dir: 'chatgpt-images/outputs',
+	// Not documented: WEBP is a pick, so that the simulator serves all three image formats RunBlob takes as input.
+	ext: 'webp',
 });

@@ -49,6 +49,7 @@ module.exports = taskImageFamily({
 	callbacks: { retryDelaysMs: [30000, 30000, 30000], timeoutMs: 5000 },
 	refundFailed: false,
 	dir: 'nanobanana/outputs',
+	ext: 'png', // not documented: PNG, what Gemini's image models return
 });
 
 /**

@@ -3,7 +3,7 @@
  * Shared shape of the two image families that call their id `task_uuid` (Nano Banana, ChatGPT Images): result in
  * `result_image_url`, failure code in `message` (null otherwise), status object `{task_uuid, status, prompt,
  * result_image_url, message}`, callback `{task_uuid, status, result_image_url, message}` (+ `prompt` where the page
- * says so), PNG results.
+ * says so); the result file type is the family's.
  */
 const { uuid, failureCode, UUID_RE } = require('./common');
 
@@ -19,6 +19,7 @@ const { uuid, failureCode, UUID_RE } = require('./common');
  * @param {import('./types').Family['callbacks']} d.callbacks
  * @param {boolean} d.refundFailed
  * @param {string} d.dir CDN folder
+ * @param {'png'|'webp'} d.ext result file type
  * @returns {import('./types').Family}
  */
 function taskImageFamily(d) {
@@ -51,7 +52,7 @@ function taskImageFamily(d) {
 		refundFailed: d.refundFailed,
 		notFound: { status: 404, body: { detail: 'Task not found' } },
 		insufficientCredits: { detail: 'INSUFFICIENT_CREDITS' },
-		media: { ext: 'png', dir: d.dir },
+		media: { ext: d.ext, dir: d.dir },
 		snapshotExtra: (rec) => ({ model: rec.request.model ?? null }),
 	};
 }

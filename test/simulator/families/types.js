@@ -27,7 +27,7 @@
  * @property {{status: number, body: unknown}} notFound
  * @property {{status: number, body: unknown}} [invalidId] answer for an id of the wrong shape (default: notFound)
  * @property {unknown} insufficientCredits 402 body
- * @property {{ext: 'mp4'|'png'|'jpg', dir?: string}} media result file type and CDN folder
+ * @property {{ext: 'mp4'|'png'|'jpg'|'webp', dir?: string}} media result file type and CDN folder
  * @property {(rec: any) => Record<string, unknown>} [snapshotExtra]
  */
 module.exports = {};

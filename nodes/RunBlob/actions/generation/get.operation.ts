@@ -6,10 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { normaliseGeneration } from '../../../shared/callbackContract';
 import type { Family } from '../../../shared/families';
 import { readGeneration } from '../../../shared/families/api';
-import { normalise } from '../../../shared/families/normalise';
+import { normalise, normaliseGeneration } from '../../../shared/families/normalise';
 import { getSettings } from '../../../shared/transport';
 import { cleanGenerationId, generationIdProperty, runPerItem } from './common';
 import { isVersion1, modelFor } from './model';

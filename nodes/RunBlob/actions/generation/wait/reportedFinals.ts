@@ -1,3 +1,5 @@
+import { TtlMap } from '../../../../shared/ttlMap';
+
 /**
  * Final statuses that RunBlob already reported to this n8n process, per waiting run, so the resume webhook asks
  * RunBlob only about the generations it has not heard of (O(N) reads per run instead of O(N²) when renders finish in
@@ -12,20 +14,12 @@ export const REPORTED_TTL_MS = 6 * 60 * 60_000;
 /** Upper bound of remembered generations over all runs; the least recently used runs are forgotten first. */
 export const MAX_REPORTED = 50_000;
 
-interface RunMemory {
-	expires: number;
-	finals: Map<string, Record<string, unknown>>;
-}
-
-const runs = new Map<string, RunMemory>();
-let total = 0;
-
-function drop(runKey: string): void {
-	const memory = runs.get(runKey);
-	if (!memory) return;
-	total -= memory.finals.size;
-	runs.delete(runKey);
-}
+/** Per run (its resume endpoint): the final statuses by generation id. Weighed by generation. */
+export const reportedRuns = new TtlMap<string, Map<string, Record<string, unknown>>>({
+	ttlMs: REPORTED_TTL_MS,
+	capacity: MAX_REPORTED,
+	weigh: (finals) => finals.size,
+});
 
 /** Remembers a final status of one generation of a waiting run (`runKey`: its resume endpoint). */
 export function rememberFinal(
@@ -34,33 +28,9 @@ export function rememberFinal(
 	record: Record<string, unknown>,
 	now = Date.now(),
 ): void {
-	let memory = runs.get(runKey);
-	if (memory)
-		runs.delete(runKey); // re-inserted below: Map order is least recently used first
-	else memory = { expires: 0, finals: new Map() };
-	if (!memory.finals.has(generationId)) total++;
-	memory.finals.set(generationId, record);
-	memory.expires = now + REPORTED_TTL_MS;
-	runs.set(runKey, memory);
-	for (const [key, other] of runs) {
-		if (total <= MAX_REPORTED && other.expires > now) break;
-		if (key === runKey) break;
-		drop(key);
-	}
-}
-
-/** The final statuses remembered for a run (a copy), by generation id. */
-export function reportedFinals(
-	runKey: string,
-	now = Date.now(),
-): Map<string, Record<string, unknown>> {
-	const memory = runs.get(runKey);
-	if (!memory) return new Map();
-	if (memory.expires <= now) {
-		drop(runKey);
-		return new Map();
-	}
-	return new Map(memory.finals);
+	const finals = reportedRuns.get(runKey, now) ?? new Map<string, Record<string, unknown>>();
+	finals.set(generationId, record);
+	reportedRuns.set(runKey, finals, now);
 }
 
 /** The remembered final status of one generation of a run, if any. */
@@ -69,22 +39,10 @@ export function finalOf(
 	generationId: string,
 	now = Date.now(),
 ): Record<string, unknown> | undefined {
-	const memory = runs.get(runKey);
-	return memory && memory.expires > now ? memory.finals.get(generationId) : undefined;
+	return reportedRuns.get(runKey, now)?.get(generationId);
 }
 
 /** Forgets a run once it has resumed. */
 export function forgetRun(runKey: string): void {
-	drop(runKey);
-}
-
-/** Forgets everything, as a restart does. */
-export function forgetAllReported(): void {
-	runs.clear();
-	total = 0;
-}
-
-/** How many generations are remembered (for tests). */
-export function reportedCount(): number {
-	return total;
+	reportedRuns.delete(runKey);
 }

@@ -1,3 +1,5 @@
+import { TtlMap } from '../../../../shared/ttlMap';
+
 /**
  * Which waiting runs this n8n process is resuming right now. Parallel copies of a run's final callback all find every
  * generation finished; the first one claims the resume, the others are told they did not resume it. n8n does the
@@ -9,30 +11,18 @@
  */
 
 export const CLAIM_TTL_MS = 120_000;
-const MAX_CLAIMS = 10_000;
 
-const claims = new Map<string, number>();
+/** The claimed waits of this process (a restart forgets them). */
+export const resumeClaims = new TtlMap<string, true>({ ttlMs: CLAIM_TTL_MS, capacity: 10_000 });
 
 /** Claims the resume of one waiting run (`runKey`: its resume endpoint). False when it is already claimed. */
 export function claimResume(runKey: string, now = Date.now()): boolean {
-	for (const [key, expires] of claims) {
-		if (expires > now && claims.size < MAX_CLAIMS) break;
-		claims.delete(key);
-	}
-	const expires = claims.get(runKey);
-	if (expires !== undefined && expires > now) return false;
-	claims.delete(runKey);
-	claims.set(runKey, now + CLAIM_TTL_MS);
+	if (resumeClaims.has(runKey, now)) return false;
+	resumeClaims.set(runKey, true, now);
 	return true;
 }
 
 /** Whether the resume of a waiting run is claimed (a callback already found every result and is resuming it). */
 export function isResumeClaimed(runKey: string, now = Date.now()): boolean {
-	const expires = claims.get(runKey);
-	return expires !== undefined && expires > now;
-}
-
-/** Forgets every claim, as a restart does. */
-export function forgetResumeClaims(): void {
-	claims.clear();
+	return resumeClaims.has(runKey, now);
 }

@@ -24,8 +24,3 @@ export async function sharedRead<T>(
 		inFlight.delete(key);
 	}
 }
-
-/** How many reads are in flight (for tests). */
-export function readsInFlight(): number {
-	return inFlight.size;
-}
