@@ -137,10 +137,13 @@ async function startCluster(o) {
 				if (starts > 1) recordPhase(`cluster ${command} restart: start`, (Date.now() - t) / 1000, { runtime: o.runtime, label });
 				return member;
 			},
-			/** Graceful stop (SIGTERM: n8n finishes or hands back what it runs), then frees the ports. */
-			async stop() {
+			/**
+			 * Graceful stop (SIGTERM: n8n finishes or hands back what it runs; SIGKILL after graceMs, default 20 s), then
+			 * frees the ports.
+			 */
+			async stop({ graceMs = 20_000 } = {}) {
 				const t = Date.now();
-				if (proc) await proc.stop();
+				if (proc) await proc.stop({ graceMs });
 				await waitUntil(async () => !(await portInUse(port)) && !(await portInUse(brokerPort)), { timeoutMs: 10_000 });
 				recordPhase(`cluster ${command} stop`, (Date.now() - t) / 1000, { runtime: o.runtime, label });
 			},
@@ -204,9 +207,13 @@ async function startCluster(o) {
 			}
 			return true;
 		},
+		/**
+		 * Stops every process. The cluster's database is thrown away, so its workers and webhook processors get a short
+		 * grace (a webhook processor still draining RunBlob's requests would otherwise hold the teardown for 20 s).
+		 */
 		async stop() {
 			const t = Date.now();
-			await Promise.all([...webhooks, ...standby, ...workers].map((p) => p.stop().catch(() => p.kill())));
+			await Promise.all([...webhooks, ...standby, ...workers].map((p) => p.stop({ graceMs: 3000 }).catch(() => p.kill())));
 			await main?.stop();
 			await balancer.close();
 			recordPhase('cluster stop', (Date.now() - t) / 1000, { runtime: o.runtime, label });
