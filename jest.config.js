@@ -15,19 +15,23 @@ module.exports = {
 	reporters: ['default', '<rootDir>/test/jest/durationReporter.js'],
 	projects: [
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-		{ ...base, displayName: 'simulator', testMatch: ['<rootDir>/test/sim/**/*.test.ts'] },
+		// Real HTTP to the simulator: on a loaded 2-core machine a test can take longer than jest's 5 s default without
+		// being wrong (seen at load 10–24), so the limit is generous; speed targets live in bench/, not here.
+		{ ...base, displayName: 'simulator', testMatch: ['<rootDir>/test/sim/**/*.test.ts'], testTimeout: 30_000 },
 		// The test infrastructure proves itself: the simulator against RunBlob's reference, the n8n-core contexts.
 		{
 			...base,
 			displayName: 'support',
 			testMatch: ['<rootDir>/test/sim-self/**/*.test.js', '<rootDir>/test/helpers-self/**/*.test.ts'],
 		},
-		// The global setup installs (or reuses) the n8n runtimes once per run, before any e2e file starts.
+		// The global setup installs (or reuses) the n8n runtimes once per run, before any e2e file starts, and prepares the
+		// shared n8n per runtime (test/e2e/shared.js; started when the first e2e file asks); the teardown stops them.
 		{
 			...base,
 			displayName: 'e2e',
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			globalSetup: '<rootDir>/test/e2e/globalSetup.js',
+			globalTeardown: '<rootDir>/test/e2e/globalTeardown.js',
 		},
 	],
 };

@@ -4,7 +4,8 @@
 import * as crypto from 'node:crypto';
 
 import { RUNBLOB_STATUS_KEYS } from '../support';
-import { httpRequest, startN8n } from './harness';
+import { httpRequest } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
 	API_KEY,
@@ -23,7 +24,7 @@ import {
 	type Workflow,
 } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
 
 const VIDEO_SIZE = 192 * 1024;
@@ -119,7 +120,7 @@ describe.each(RUNTIMES)('RunBlob actions in n8n runtime "%s"', (runtime) => {
 			// Finished the moment it is created: Get and Download later in the same run see a completed video.
 			timing: { queueMs: 0, processingMs: 0 },
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'actions',
 			credentials: [credentialFixture(sim.url)],
@@ -128,8 +129,8 @@ describe.each(RUNTIMES)('RunBlob actions in n8n runtime "%s"', (runtime) => {
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	/** Triggers a workflow through its Webhook node and resolves with the finished execution (with data). */

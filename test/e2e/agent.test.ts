@@ -2,7 +2,7 @@
 // n8n's OpenAI Chat Model node talks to a local OpenAI-compatible fake model (test/e2e/services/fakeModel.js) that
 // calls the RunBlob tool with arguments the test chose, and RunBlob is the simulator. What the model was told (tool
 // description, input schema) and what it got back (the tool's result or error) are read from the fake model's records.
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
 import { agentWorkflow, fromAI, openAiCredentialFixture, runBlobToolNode } from './agents';
 import {
@@ -20,7 +20,7 @@ import type { Runtime } from './workflows';
 
 const { startFakeModel } = require('./services/fakeModel');
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 type Sim = any;
 type FakeModel = any;
 
@@ -110,7 +110,7 @@ describe.each(RUNTIMES)('RunBlob Tool in n8n\'s AI Agent, runtime "%s"', (runtim
 			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200], timeoutMs: 30_000 },
 		});
 		model = await startFakeModel();
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'agent',
 			credentials: [credentialFixture(sim.url, SECRET), openAiCredentialFixture(model.url)],
@@ -120,9 +120,9 @@ describe.each(RUNTIMES)('RunBlob Tool in n8n\'s AI Agent, runtime "%s"', (runtim
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await model?.close();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	beforeEach(() => model.reset());

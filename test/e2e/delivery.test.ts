@@ -3,7 +3,7 @@
 // on free loopback ports (test/e2e/services). Bytes are compared with what the RunBlob simulator served.
 import * as crypto from 'node:crypto';
 
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator, videoSha256 } from '../simulator';
 import { RUNTIMES, SETUP_TIMEOUT_MS, credentialFixture, sleep, triggerPath } from './workflows';
 import { loadExample } from '../../scripts/examples';
@@ -11,7 +11,7 @@ import { startSmtpServer } from './services/smtp';
 import { startS3Server } from './services/s3';
 import { startChatReceiver } from './services/chat';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 type Sim = any;
 
 const VIDEO_SIZE = 300 * 1024;
@@ -81,7 +81,7 @@ describe.each(RUNTIMES)('delivery examples in n8n runtime "%s"', (runtime) => {
 			file: file.nodes.find((n: any) => n.type === 'n8n-nodes-base.formTrigger').webhookId,
 		};
 
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'delivery',
 			credentials: [
@@ -106,12 +106,12 @@ describe.each(RUNTIMES)('delivery examples in n8n runtime "%s"', (runtime) => {
 		for (const node of notifyFail.nodes as any[]) {
 			if (node.parameters.prompt) node.parameters.prompt = 'this prompt will fail on purpose';
 		}
-		for (const wf of [notify, notifyFail]) await n8n.rest('POST', '/workflows', { ...wf, active: undefined });
+		await n8n.addWorkflows([notify, notifyFail]);
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await Promise.all([sim?.close(), smtp?.close(), s3?.close(), chat?.close()]);
+		await n8n?.detach();
 	}, 60_000);
 
 	async function submitForm(formId: string, values: string[]) {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
 import {
 	RUNTIMES,
@@ -22,7 +22,7 @@ import {
 } from './workflows';
 import type { Node, Workflow } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
 type Sim = any;
 
@@ -108,7 +108,7 @@ describe.each(RUNTIMES)('RunBlob video families in n8n runtime "%s"', (runtime) 
 			outcome: (record: { prompt: string }) =>
 				/fail/.test(record.prompt) ? { status: 'failed', code: 'CONTENT_POLICY_VIOLATION' } : { status: 'completed' },
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'families',
 			credentials: [
@@ -121,8 +121,8 @@ describe.each(RUNTIMES)('RunBlob video families in n8n runtime "%s"', (runtime) 
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	async function runViaWebhook(workflow: Workflow, webhookPath: string, body: unknown, timeoutMs = 60_000) {

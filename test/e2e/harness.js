@@ -617,7 +617,7 @@ async function startN8n(options = {}) {
 	let generation = 0;
 	const logFile = path.join(workDir, 'n8n.log');
 
-	const instance = {
+	const instance = addClientMembers({
 		runtime: { name: runtime.name, version: runtime.version, dir: runtime.dir },
 		workDir,
 		userFolder,
@@ -630,148 +630,10 @@ async function startN8n(options = {}) {
 		timings,
 		/** @type {string} */ apiKey: '',
 		/** @type {string} */ cookie: '',
-		/** Production webhook URL of a path (as configured in a Webhook node / full-path trigger). */
-		webhookUrl: (p) => `${baseUrl}/webhook/${String(p).replace(/^\/+/, '')}`,
-		/** Test webhook URL (only live while the editor listens). */
-		webhookTestUrl: (p) => `${baseUrl}/webhook-test/${String(p).replace(/^\/+/, '')}`,
 		/** Everything n8n printed so far (stdout + stderr, all starts). */
 		logs: () => logText,
 		/** The pid of the running n8n main process (also its process-group id), or null. */
 		pid: () => (proc && exitInfo === null ? proc.pid : null),
-		/**
-		 * Raw HTTP against n8n; `path` is absolute (`/rest/...`) or a full URL. `auth`: 'api' adds the API key, 'cookie'
-		 * the owner's session cookie. Never throws on HTTP status.
-		 * @param {string} method
-		 * @param {string} p
-		 * @param {{ body?: unknown, headers?: Record<string,string>, auth?: 'api'|'cookie'|'none', timeoutMs?: number }} [o]
-		 * @returns {Promise<HttpResult>}
-		 */
-		http(method, p, o = {}) {
-			const headers = { ...(o.headers || {}) };
-			if (o.auth === 'api') headers['x-n8n-api-key'] = instance.apiKey;
-			if (o.auth === 'cookie') headers.cookie = instance.cookie;
-			const url = /^https?:\/\//.test(p) ? p : `${baseUrl}${p.startsWith('/') ? '' : '/'}${p}`;
-			return httpRequest(method, url, { headers, body: o.body, timeoutMs: o.timeoutMs });
-		},
-		/**
-		 * Public API (`/api/v1` + path) with the API key. Resolves to the parsed JSON body; rejects on a non-2xx status.
-		 * @param {string} method
-		 * @param {string} p
-		 * @param {unknown} [body]
-		 */
-		async api(method, p, body) {
-			const res = await instance.http(method, `/api/v1${p.startsWith('/') ? '' : '/'}${p}`, { body, auth: 'api' });
-			if (res.status < 200 || res.status >= 300) throw httpError(method, `/api/v1${p}`, res);
-			return res.json;
-		},
-		/**
-		 * Internal REST API (`/rest` + path) with the owner's cookie. Resolves to the parsed JSON body (usually
-		 * `{ data: … }`); rejects on a non-2xx status.
-		 * @param {string} method
-		 * @param {string} p
-		 * @param {unknown} [body]
-		 */
-		async rest(method, p, body) {
-			const res = await instance.http(method, `/rest${p.startsWith('/') ? '' : '/'}${p}`, { body, auth: 'cookie' });
-			if (res.status < 200 || res.status >= 300) throw httpError(method, `/rest${p}`, res);
-			return res.json;
-		},
-		/**
-		 * Executions, newest first, from the editor's list (`GET /rest/executions`), which — unlike the public API on
-		 * 2.8.4 — includes executions that are waiting right now.
-		 * @param {{ workflowId?: string, status?: string|string[], limit?: number }} [filter] limit ≤ 100 (n8n 2.41 rejects more)
-		 * @returns {Promise<ExecutionSummary[]>}
-		 */
-		async executions({ workflowId, status, limit = 100 } = {}) {
-			const f = {};
-			if (workflowId) f.workflowId = workflowId;
-			if (status) f.status = Array.isArray(status) ? status : [status];
-			const qs = new URLSearchParams({ filter: JSON.stringify(f), limit: String(limit) });
-			const body = await instance.rest('GET', `/executions?${qs}`);
-			const results = body?.data?.results || [];
-			return results.map((e) => ({
-				id: String(e.id),
-				workflowId: e.workflowId,
-				status: e.status,
-				mode: e.mode,
-				finished: e.finished ?? e.status === 'success', // the editor's list has no `finished` field
-				startedAt: e.startedAt ?? null,
-				stoppedAt: e.stoppedAt ?? null,
-				waitTill: e.waitTill ?? null,
-				retryOf: e.retryOf ?? null,
-			}));
-		},
-		/**
-		 * One execution from the public API (`GET /api/v1/executions/:id`); with includeData (default) `data.resultData`
-		 * holds the run data per node.
-		 * @param {string} id
-		 * @param {{ includeData?: boolean }} [o]
-		 */
-		async execution(id, { includeData = true } = {}) {
-			return instance.api('GET', `/executions/${encodeURIComponent(id)}?includeData=${includeData}`);
-		},
-		/**
-		 * Polls executions(filter) until `pred(summary)` holds for one of them, then resolves to that execution with its
-		 * data (execution(id)). Rejects after timeoutMs with the statuses it saw and the log tail.
-		 * @param {(e: ExecutionSummary) => boolean} [pred]
-		 * @param {number} [timeoutMs]
-		 * @param {{ workflowId?: string, status?: string|string[], includeData?: boolean, intervalMs?: number }} [filter]
-		 */
-		async waitForExecution(pred = () => true, timeoutMs = 30_000, filter = {}) {
-			const { includeData = true, intervalMs = 200, ...listFilter } = filter;
-			const deadline = Date.now() + timeoutMs;
-			let seen = [];
-			for (;;) {
-				seen = await instance.executions(listFilter);
-				const hit = seen.find((e) => pred(e));
-				if (hit) return includeData ? instance.execution(hit.id, { includeData: true }) : hit;
-				if (exitInfo) throw new Error(`n8n exited (${JSON.stringify(exitInfo)}) while waiting for an execution\n${tail()}`);
-				if (Date.now() > deadline) {
-					throw new Error(
-						`no matching execution within ${timeoutMs} ms; executions: ${JSON.stringify(
-							seen.map((e) => ({ id: e.id, status: e.status, workflowId: e.workflowId })),
-						)}\n${tail()}`,
-					);
-				}
-				await sleep(intervalMs);
-			}
-		},
-		/** Activates (publishes) a workflow through the public API; its production webhooks are live when this resolves. */
-		async activate(workflowId) {
-			return instance.api('POST', `/workflows/${encodeURIComponent(workflowId)}/activate`);
-		},
-		async deactivate(workflowId) {
-			return instance.api('POST', `/workflows/${encodeURIComponent(workflowId)}/deactivate`);
-		},
-		/**
-		 * Waits until each production webhook path is registered. Probes with a CORS preflight (OPTIONS with an Origin,
-		 * which never starts an execution): n8n lists the registered methods of the path in Access-Control-Allow-Methods
-		 * ("OPTIONS" alone = unknown path). The status code is useless: 204 for unknown paths too without an Origin.
-		 * @param {string[]} paths
-		 * @param {number} [timeoutMs]
-		 */
-		async waitForWebhooks(paths, timeoutMs = 30_000) {
-			const deadline = Date.now() + timeoutMs;
-			for (const p of paths) {
-				for (;;) {
-					if (await instance.isWebhookRegistered(p)) break;
-					if (exitInfo) throw new Error(`n8n exited (${JSON.stringify(exitInfo)})\n${tail()}`);
-					if (Date.now() > deadline) throw new Error(`webhook ${p} not registered within ${timeoutMs} ms\n${tail()}`);
-					await sleep(100);
-				}
-			}
-		},
-		/** True when n8n has a production webhook registered at path (any method); see waitForWebhooks. */
-		async isWebhookRegistered(p) {
-			const res = await instance
-				.http('OPTIONS', instance.webhookUrl(p), {
-					headers: { origin: baseUrl, 'access-control-request-method': 'POST' },
-				})
-				.catch(() => null);
-			if (!res) return false;
-			const allow = String(res.headers['access-control-allow-methods'] || '');
-			return allow.split(',').some((m) => m.trim() && m.trim().toUpperCase() !== 'OPTIONS');
-		},
 		/** SIGTERM (then SIGKILL after 20 s) and start again on the same folder and ports; resolves when ready. */
 		async restart() {
 			const t1 = Date.now();
@@ -796,7 +658,7 @@ async function startN8n(options = {}) {
 			const remove = o.removeWorkDir ?? /^(0|false|no)$/i.test(process.env.RUNBLOB_E2E_KEEP || '');
 			if (remove) fs.rmSync(workDir, { recursive: true, force: true });
 		},
-	};
+	}, { baseUrl, tail: () => tail(), exited: () => exitInfo });
 
 	function tail(n = 60) {
 		return `--- last lines of ${logFile} ---\n${logText.split('\n').slice(-n).join('\n')}`;
@@ -912,6 +774,157 @@ async function startN8n(options = {}) {
 	return instance;
 }
 
+/**
+ * Adds the HTTP members every handle on a running n8n has (its own instance, or a test file's handle on a shared one,
+ * see shared.js): webhook URLs, raw/public/internal API calls, executions, activation, webhook readiness. They read
+ * `instance.apiKey` and `instance.cookie` at call time.
+ * @template T
+ * @param {T & { apiKey: string, cookie: string }} instance
+ * @param {{ baseUrl: string, tail: () => string, exited: () => unknown }} o `exited` returns why n8n is gone, or null
+ */
+function addClientMembers(instance, { baseUrl, tail, exited }) {
+	return Object.assign(instance, {
+		/** Production webhook URL of a path (as configured in a Webhook node / full-path trigger). */
+		webhookUrl: (p) => `${baseUrl}/webhook/${String(p).replace(/^\/+/, '')}`,
+		/** Test webhook URL (only live while the editor listens). */
+		webhookTestUrl: (p) => `${baseUrl}/webhook-test/${String(p).replace(/^\/+/, '')}`,
+		/**
+		 * Raw HTTP against n8n; `path` is absolute (`/rest/...`) or a full URL. `auth`: 'api' adds the API key, 'cookie'
+		 * the owner's session cookie. Never throws on HTTP status.
+		 * @param {string} method
+		 * @param {string} p
+		 * @param {{ body?: unknown, headers?: Record<string,string>, auth?: 'api'|'cookie'|'none', timeoutMs?: number }} [o]
+		 * @returns {Promise<HttpResult>}
+		 */
+		http(method, p, o = {}) {
+			const headers = { ...(o.headers || {}) };
+			if (o.auth === 'api') headers['x-n8n-api-key'] = instance.apiKey;
+			if (o.auth === 'cookie') headers.cookie = instance.cookie;
+			const url = /^https?:\/\//.test(p) ? p : `${baseUrl}${p.startsWith('/') ? '' : '/'}${p}`;
+			return httpRequest(method, url, { headers, body: o.body, timeoutMs: o.timeoutMs });
+		},
+		/**
+		 * Public API (`/api/v1` + path) with the API key. Resolves to the parsed JSON body; rejects on a non-2xx status.
+		 * @param {string} method
+		 * @param {string} p
+		 * @param {unknown} [body]
+		 */
+		async api(method, p, body) {
+			const res = await instance.http(method, `/api/v1${p.startsWith('/') ? '' : '/'}${p}`, { body, auth: 'api' });
+			if (res.status < 200 || res.status >= 300) throw httpError(method, `/api/v1${p}`, res);
+			return res.json;
+		},
+		/**
+		 * Internal REST API (`/rest` + path) with the owner's cookie. Resolves to the parsed JSON body (usually
+		 * `{ data: … }`); rejects on a non-2xx status.
+		 * @param {string} method
+		 * @param {string} p
+		 * @param {unknown} [body]
+		 */
+		async rest(method, p, body) {
+			const res = await instance.http(method, `/rest${p.startsWith('/') ? '' : '/'}${p}`, { body, auth: 'cookie' });
+			if (res.status < 200 || res.status >= 300) throw httpError(method, `/rest${p}`, res);
+			return res.json;
+		},
+		/**
+		 * Executions, newest first, from the editor's list (`GET /rest/executions`), which — unlike the public API on
+		 * 2.8.4 — includes executions that are waiting right now.
+		 * @param {{ workflowId?: string, status?: string|string[], limit?: number }} [filter] limit ≤ 100 (n8n 2.41 rejects more)
+		 * @returns {Promise<ExecutionSummary[]>}
+		 */
+		async executions({ workflowId, status, limit = 100 } = {}) {
+			const f = {};
+			if (workflowId) f.workflowId = workflowId;
+			if (status) f.status = Array.isArray(status) ? status : [status];
+			const qs = new URLSearchParams({ filter: JSON.stringify(f), limit: String(limit) });
+			const body = await instance.rest('GET', `/executions?${qs}`);
+			const results = body?.data?.results || [];
+			return results.map((e) => ({
+				id: String(e.id),
+				workflowId: e.workflowId,
+				status: e.status,
+				mode: e.mode,
+				finished: e.finished ?? e.status === 'success', // the editor's list has no `finished` field
+				startedAt: e.startedAt ?? null,
+				stoppedAt: e.stoppedAt ?? null,
+				waitTill: e.waitTill ?? null,
+				retryOf: e.retryOf ?? null,
+			}));
+		},
+		/**
+		 * One execution from the public API (`GET /api/v1/executions/:id`); with includeData (default) `data.resultData`
+		 * holds the run data per node.
+		 * @param {string} id
+		 * @param {{ includeData?: boolean }} [o]
+		 */
+		async execution(id, { includeData = true } = {}) {
+			return instance.api('GET', `/executions/${encodeURIComponent(id)}?includeData=${includeData}`);
+		},
+		/**
+		 * Polls executions(filter) until `pred(summary)` holds for one of them, then resolves to that execution with its
+		 * data (execution(id)). Rejects after timeoutMs with the statuses it saw and the log tail.
+		 * @param {(e: ExecutionSummary) => boolean} [pred]
+		 * @param {number} [timeoutMs]
+		 * @param {{ workflowId?: string, status?: string|string[], includeData?: boolean, intervalMs?: number }} [filter]
+		 */
+		async waitForExecution(pred = () => true, timeoutMs = 30_000, filter = {}) {
+			const { includeData = true, intervalMs = 200, ...listFilter } = filter;
+			const deadline = Date.now() + timeoutMs;
+			let seen = [];
+			for (;;) {
+				seen = await instance.executions(listFilter);
+				const hit = seen.find((e) => pred(e));
+				if (hit) return includeData ? instance.execution(hit.id, { includeData: true }) : hit;
+				if (exited()) throw new Error(`n8n exited (${JSON.stringify(exited())}) while waiting for an execution\n${tail()}`);
+				if (Date.now() > deadline) {
+					throw new Error(
+						`no matching execution within ${timeoutMs} ms; executions: ${JSON.stringify(
+							seen.map((e) => ({ id: e.id, status: e.status, workflowId: e.workflowId })),
+						)}\n${tail()}`,
+					);
+				}
+				await sleep(intervalMs);
+			}
+		},
+		/** Activates (publishes) a workflow through the public API; its production webhooks are live when this resolves. */
+		async activate(workflowId) {
+			return instance.api('POST', `/workflows/${encodeURIComponent(workflowId)}/activate`);
+		},
+		async deactivate(workflowId) {
+			return instance.api('POST', `/workflows/${encodeURIComponent(workflowId)}/deactivate`);
+		},
+		/**
+		 * Waits until each production webhook path is registered. Probes with a CORS preflight (OPTIONS with an Origin,
+		 * which never starts an execution): n8n lists the registered methods of the path in Access-Control-Allow-Methods
+		 * ("OPTIONS" alone = unknown path). The status code is useless: 204 for unknown paths too without an Origin.
+		 * @param {string[]} paths
+		 * @param {number} [timeoutMs]
+		 */
+		async waitForWebhooks(paths, timeoutMs = 30_000) {
+			const deadline = Date.now() + timeoutMs;
+			for (const p of paths) {
+				for (;;) {
+					if (await instance.isWebhookRegistered(p)) break;
+					if (exited()) throw new Error(`n8n exited (${JSON.stringify(exited())})\n${tail()}`);
+					if (Date.now() > deadline) throw new Error(`webhook ${p} not registered within ${timeoutMs} ms\n${tail()}`);
+					await sleep(100);
+				}
+			}
+		},
+		/** True when n8n has a production webhook registered at path (any method); see waitForWebhooks. */
+		async isWebhookRegistered(p) {
+			const res = await instance
+				.http('OPTIONS', instance.webhookUrl(p), {
+					headers: { origin: baseUrl, 'access-control-request-method': 'POST' },
+				})
+				.catch(() => null);
+			if (!res) return false;
+			const allow = String(res.headers['access-control-allow-methods'] || '');
+			return allow.split(',').some((m) => m.trim() && m.trim().toUpperCase() !== 'OPTIONS');
+		},
+	});
+}
+
 function httpError(method, p, res) {
 	const err = new Error(`${method} ${p} → HTTP ${res.status}: ${res.text.slice(0, 2000)}`);
 	Object.assign(err, { status: res.status, body: res.json ?? res.text });
@@ -953,6 +966,8 @@ function cookieFrom(headers) {
 
 module.exports = {
 	startN8n,
+	addClientMembers,
+	isAlive,
 	ensureRuntime,
 	packPackage,
 	installPackage,

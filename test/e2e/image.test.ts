@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator, imageBytes } from '../simulator';
 import {
 	RUNTIMES,
@@ -22,7 +22,7 @@ import {
 } from './workflows';
 import type { Node } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
 type Sim = any;
 
@@ -95,7 +95,7 @@ describe.each(RUNTIMES)('Images in n8n runtime "%s"', (runtime) => {
 			outcome: (request: { prompt: string }) =>
 				/fail/.test(request.prompt) ? { status: 'failed', code: 'CONTENT_POLICY_VIOLATION' } : { status: 'completed' },
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'image',
 			credentials: [credentialFixture(sim.url, SECRET)],
@@ -105,8 +105,8 @@ describe.each(RUNTIMES)('Images in n8n runtime "%s"', (runtime) => {
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	async function finished(executionId: string, timeoutMs = 90_000) {

@@ -4,7 +4,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
 import { fromAI, mcpWorkflow, runBlobToolNode } from './agents';
 import {
@@ -19,7 +19,7 @@ import {
 	triggerPath,
 } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 type Sim = any;
 
 const SECRET = 'e2e-mcp-callback-secret';
@@ -52,13 +52,12 @@ describe.each(RUNTIMES)('RunBlob Tool through n8n\'s MCP Server Trigger, runtime
 			videoSize: 64 * 1024,
 			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200], timeoutMs: 30_000 },
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'mcp',
 			credentials: [credentialFixture(sim.url, SECRET)],
 			workflows: Object.values(WF),
 			readyPaths: [triggerPath(trigger)],
-			env: { N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' },
 		});
 		// The MCP endpoint registers with its workflow's activation; retry the handshake briefly after start.
 		const deadline = Date.now() + 30_000;
@@ -77,8 +76,8 @@ describe.each(RUNTIMES)('RunBlob Tool through n8n\'s MCP Server Trigger, runtime
 
 	afterAll(async () => {
 		await client?.close();
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	test('lists the RunBlob tool with its description and input schema', async () => {

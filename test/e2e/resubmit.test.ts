@@ -1,7 +1,7 @@
 // "Resubmit Failed Generations" and "Minimum Balance" inside a real n8n, on the current and the oldest supported n8n:
 // failed generations are submitted again within the same wait (one resume per attempt round), a repeated failure
 // callback submits nothing more, and a balance below the minimum submits nothing at all.
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
 import {
 	RUNTIMES,
@@ -15,7 +15,7 @@ import {
 } from './workflows';
 import type { Node } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
 type Sim = any;
 
@@ -92,7 +92,8 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 				transient: { promptsMatching: 'flaky' },
 			},
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
+			restarts: true,
 			runtime,
 			label: 'resubmit',
 			credentials: [credentialFixture(sim.url)],
@@ -101,8 +102,8 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	async function run(workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> }, body: unknown) {

@@ -4,12 +4,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
 import { startS3Server } from './services/s3';
 import { startChatReceiver } from './services/chat';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 type Sim = Awaited<ReturnType<typeof createSimulator>>;
 type S3 = Awaited<ReturnType<typeof startS3Server>>;
 type Chat = Awaited<ReturnType<typeof startChatReceiver>>;
@@ -41,7 +41,7 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 		sim = await createSimulator({ port: 0, apiKeys: [GOOD_KEY] });
 		s3 = await startS3Server();
 		chat = await startChatReceiver();
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'smoke',
 			credentials: [
@@ -54,14 +54,18 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
 		await s3?.close();
 		await chat?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	/** POST /rest/credentials/test — same body on 2.8.4 and 2.41.1: the stored credential's id plus the data to test. */
-	async function testCredential(id: string) {
+	async function testCredential(fixtureId: string) {
+		return testStoredCredential(n8n!.credentialId(fixtureId));
+	}
+
+	async function testStoredCredential(id: string) {
 		const stored = await n8n!.rest('GET', `/credentials/${id}?includeData=true`);
 		const { name, type, data } = stored.data;
 		const res = await n8n!.rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
@@ -71,7 +75,11 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 	/** Stores a RunBlob credential with this Base URL (created through n8n's API, as the editor does) and tests it. */
 	async function testBaseUrl(name: string, baseUrl: string, apiKey = 'sk-some-wrong-key') {
 		const created = await n8n!.rest('POST', '/credentials', { name, type: 'runBlobApi', data: { apiKey, baseUrl, callbackSecret: '' } });
-		return testCredential(created.data.id as string);
+		try {
+			return await testStoredCredential(created.data.id as string);
+		} finally {
+			await n8n!.api('DELETE', `/credentials/${created.data.id}`);
+		}
 	}
 
 	test(
@@ -125,6 +133,7 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 					settings: wf.settings,
 				});
 				expect(created.data.id).toEqual(expect.any(String));
+				await n8n!.api('DELETE', `/workflows/${created.data.id}`);
 			}
 		},
 		TEST_TIMEOUT_MS,

@@ -3,7 +3,7 @@
 // - generation ids are case-insensitive; impossible dates are refused; the acknowledgement is JSON;
 // - de-duplication survives an n8n restart (workflow static data saved by n8n after webhook()).
 import { signCallbackUrl } from '../../nodes/shared/callbackContract';
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
 import {
 	API_KEY,
@@ -18,7 +18,7 @@ import {
 	triggerPath,
 } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
 type Sim = any;
 
@@ -46,7 +46,8 @@ describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runt
 			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
 			callbackFaults: (record: { prompt: string }) => (/copies/.test(record.prompt) ? { duplicate: 3 } : {}),
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
+			restarts: true,
 			runtime,
 			label: 'reliability',
 			credentials: [credentialFixture(sim.url, SECRET)],
@@ -56,8 +57,8 @@ describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runt
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	const signedUrl = (node: typeof plain) => signCallbackUrl(n8n.webhookUrl(triggerPath(node)), SECRET, Date.now());

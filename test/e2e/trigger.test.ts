@@ -1,7 +1,7 @@
 // The RunBlob Trigger inside a real n8n, on the current and the oldest supported n8n: Generate ("Notify a RunBlob
 // Trigger") in one workflow, RunBlob (the simulator) calling the trigger of another — signed, validated and exactly once.
 import { signCallbackUrl } from '../../nodes/shared/callbackContract';
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator, videoBytes } from '../simulator';
 import {
 	RUNTIMES,
@@ -17,7 +17,7 @@ import {
 	webhookNode,
 } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
 type Sim = any;
 
@@ -79,7 +79,7 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 			callbackFaults: (record: { prompt: string }) =>
 				/retry/.test(record.prompt) ? { dropAttempts: 2, duplicate: 3 } : {},
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
 			runtime,
 			label: 'trigger',
 			credentials: [credentialFixture(sim.url, SECRET)],
@@ -89,8 +89,8 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	const triggerUrl = () => n8n.webhookUrl(triggerPath(trigger));

@@ -1,6 +1,6 @@
 // "Wait for Video" inside a real n8n, on the current and the oldest supported n8n: the execution parks in n8n's
 // database, RunBlob (the simulator) calls the execution's resume URL, and the run continues once with every video.
-import { startN8n } from './harness';
+import { useSharedN8n } from './shared';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
 	RUNTIMES,
@@ -17,7 +17,7 @@ import {
 	webhookNode,
 } from './workflows';
 
-type N8n = Awaited<ReturnType<typeof startN8n>>;
+type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
 type Sim = any;
 
@@ -71,7 +71,8 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 					? { status: 'failed', error_message: `Refused: ${request.prompt}` }
 					: { status: 'completed' },
 		});
-		n8n = await startN8n({
+		n8n = await useSharedN8n({
+			restarts: true,
 			runtime,
 			label: 'wait',
 			credentials: [credentialFixture(sim.url)],
@@ -83,8 +84,8 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 	const timeoutRun = { executionId: '' };
 
 	afterAll(async () => {
-		await n8n?.stop();
 		await sim?.close();
+		await n8n?.detach();
 	}, 60_000);
 
 	async function untilWaiting(executionId: string) {

@@ -10,6 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ORDER = ['unit', 'simulator', 'support', 'e2e'];
+const SHARED = '(shared n8n)';
 
 class DurationReporter {
 	constructor(globalConfig) {
@@ -23,7 +24,8 @@ class DurationReporter {
 	}
 
 	onRunStart() {
-		fs.rmSync(this.phasesFile, { force: true });
+		// The e2e global setup (which runs before this) already started this run's file: the shared n8n starts are in it.
+		if (!process.env.RUNBLOB_E2E_PHASES_FRESH) fs.rmSync(this.phasesFile, { force: true });
 		this.load = os.loadavg();
 	}
 
@@ -43,7 +45,7 @@ class DurationReporter {
 			} catch {
 				continue;
 			}
-			const file = r.file ? path.relative(this.rootDir, r.file) : '(outside a test file)';
+			const file = r.file ? path.relative(this.rootDir, r.file) : r.label === 'shared' ? SHARED : '(outside a test file)';
 			const phases = byFile.get(file) || new Map();
 			const p = phases.get(r.phase) || { count: 0, seconds: 0 };
 			p.count += 1;
@@ -88,6 +90,11 @@ class DurationReporter {
 						`${fmt([...own.values()].reduce((s, p) => s + p.seconds, 0))} in all]`
 					: '';
 				lines.push(`    ${fmt(f.seconds).padStart(8)}  ${f.file}${f.failed ? '  (failed)' : ''}${detail}`);
+			}
+			const shared = project === 'e2e' && phases.get(SHARED);
+			if (shared) {
+				// Started when the first e2e file asked; stopped by the global teardown (which prints that, after this report).
+				lines.push(`    shared n8n (one per runtime): ${[...shared].map(([k, p]) => `${k} ${p.count} × ${fmt(p.seconds / p.count)}`).join(', ')}`);
 			}
 			if (shown.length < files.length) lines.push(`    … ${files.length - shown.length} more under ${fmt(shown[shown.length - 1].seconds)} each`);
 		}
