@@ -356,7 +356,9 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			size: VIDEO_SIZE,
 			fnv: await fnvOf(generation.generation_id),
 		});
-		// The crashed worker had handed the run back when it parked; the new worker ran the resume.
+		// The crashed worker had handed the run back when it parked; the new worker ran the resume. (Its "finished" line
+		// is printed after the run's status is saved: give it a moment to arrive.)
+		await sim.waitFor(() => replacement.logs().includes(`Worker finished execution ${executionId} `), 10_000).catch(() => undefined);
 		expect(crashed.logs()).toContain(`Worker started execution ${executionId} `);
 		expect(replacement.logs()).toContain(`Worker started execution ${executionId} `);
 		expect(replacement.logs()).toContain(`Worker finished execution ${executionId} `);
