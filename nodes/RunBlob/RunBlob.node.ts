@@ -10,9 +10,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
 import { FAMILIES } from '../shared/families';
-import * as image from './actions/image';
+import * as generation from './actions/generation';
+import { FROM_VERSION_2, ONLY_VERSION_1 } from './actions/generation/versionRules';
 import { router } from './actions/router';
-import * as video from './actions/video';
 import { resumeWebhook, resumeWebhooks } from './actions/generation/wait/resume';
 
 export class RunBlob implements INodeType {
@@ -42,7 +42,7 @@ export class RunBlob implements INodeType {
 				noDataExpression: true,
 				options: [{ name: 'Video', value: 'video' }],
 				default: 'video',
-				displayOptions: { show: { '@version': [1] } },
+				displayOptions: { show: ONLY_VERSION_1 },
 			},
 			{
 				// Images came with version 2 (they need the Model field).
@@ -56,10 +56,9 @@ export class RunBlob implements INodeType {
 					{ name: 'Video', value: 'video' },
 				],
 				default: 'video',
-				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+				displayOptions: { show: FROM_VERSION_2 },
 			},
-			...video.description(),
-			...image.description(),
+			...generation.description(),
 			...account.description,
 		],
 	};

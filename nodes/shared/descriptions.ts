@@ -12,15 +12,6 @@ export const generationIdProperty: INodeProperties = {
 	description: 'The generation_id returned by Generate',
 };
 
-export const downloadVideoProperty: INodeProperties = {
-	displayName: 'Download Video',
-	name: 'downloadVideo',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to download each finished video into a binary field (streamed, never held in memory)',
-};
-
 export const binaryPropertyNameProperty: INodeProperties = {
 	displayName: 'Put Video in Field',
 	name: 'binaryPropertyName',
@@ -33,12 +24,13 @@ export const binaryPropertyNameProperty: INodeProperties = {
 export const LOOPBACK_EXCEPTION =
 	'The one exception is a RunBlob simulator on this machine (the local playground): with a loopback Base URL, plain http on loopback works.';
 
-export const publicHttpsNotice: INodeProperties = {
-	displayName: `RunBlob only calls public HTTPS URLs: "Wait for Video" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel). ${LOOPBACK_EXCEPTION}`,
+/** The notice shown where RunBlob must reach n8n: the resource's waiting completion and the RunBlob Trigger. */
+export const publicHttpsNotice = (waitName: string): INodeProperties => ({
+	displayName: `RunBlob only calls public HTTPS URLs: "${waitName}" and the RunBlob Trigger need n8n to be reachable over HTTPS (set N8N_WEBHOOK_URL to its public https:// address, or use a tunnel). ${LOOPBACK_EXCEPTION}`,
 	name: 'publicHttpsNotice',
 	type: 'notice',
 	default: '',
-};
+});
 
 /** Where the result goes for the "Notify a RunBlob Trigger" and "Custom Callback URL" completions (both resources). */
 export const callbackUrlProperties: INodeProperties[] = [

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
@@ -71,8 +72,12 @@ describe('a family registered from a test file is a family like any other', () =
 		const prompt = properties.find((p) => p.name === 'prompt' && p.displayOptions?.show?.resource?.includes('video'));
 		expect(prompt?.description).toContain('Acme Clip: 3–500 characters');
 		const waitOptions = properties.find((p) => p.name === 'waitOptions' && p.displayOptions?.show?.resource?.includes('video'));
-		const maxWait = (waitOptions?.options ?? []).find((o) => (o as { name: string }).name === 'maxWaitMinutes') as { description: string };
-		expect(maxWait.description).toContain('Acme Clip 7 min');
+		// One Max Wait per family, shown for its own models with its declared default (and the expression one lists all).
+		const maxWaits = (waitOptions?.options ?? []).filter((o) => (o as { name: string }).name === 'maxWaitMinutes') as INodeProperties[];
+		const node = { name: 'RunBlob', typeVersion: 2, type: 'runBlob', parameters: {} } as unknown as INode;
+		const shown = maxWaits.filter((o) => NodeHelpers.displayParameter({}, o, node, null, { model: 'acme-clip-hd' }));
+		expect(shown.map((o) => o.default)).toEqual([7]);
+		expect(maxWaits.some((o) => String(o.description).includes('Acme Clip 7 min'))).toBe(true);
 	});
 
 	it('Generate (Don\'t Wait) validates with its own limits, posts its body and outputs the one shape', async () => {

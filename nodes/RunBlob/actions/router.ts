@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as account from './account';
-import * as image from './image';
-import * as video from './video';
+import * as generation from './generation';
 
 type Operation = (
 	this: IExecuteFunctions,
@@ -11,13 +10,8 @@ type Operation = (
 ) => Promise<INodeExecutionData[][]>;
 
 const operations: Record<string, Record<string, Operation>> = {
-	video: {
-		generate: video.generate.execute,
-		get: video.get.execute,
-		getMany: video.getMany.execute,
-		download: video.download.execute,
-	},
-	image: image.operations,
+	video: generation.operations,
+	image: generation.operations,
 	account: account.operations,
 };
 

@@ -108,7 +108,7 @@ function modelOptions(families: Family[]) {
 	);
 }
 
-/** The Model field of resource Video (node version 2+): every video model, grouped by family in the list. */
+/** The Model field of resource Video: every video model, grouped by family in the list. */
 export const modelProperty = (): INodeProperties => ({
 	displayName: 'Model',
 	name: 'model',
@@ -116,19 +116,9 @@ export const modelProperty = (): INodeProperties => ({
 	options: modelOptions(VIDEO_FAMILIES),
 	default: DEFAULT_MODEL,
 	description: 'The RunBlob model; each shows only the parameters it supports',
-	displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
 });
 
-/** Version 1 had no Model field: its saved workflows are Sora 2, and family parameters key on this value. */
-export const v1ModelProperty: INodeProperties = {
-	displayName: 'Model',
-	name: 'model',
-	type: 'hidden',
-	default: V1_MODEL,
-	displayOptions: { show: { '@version': [1] } },
-};
-
-/** The Model field of resource Image (only on node version 2+, where the resource exists). */
+/** The Model field of resource Image. */
 export const imageModelProperty = (): INodeProperties => ({
 	displayName: 'Model',
 	name: 'model',
@@ -137,11 +127,6 @@ export const imageModelProperty = (): INodeProperties => ({
 	default: DEFAULT_IMAGE_MODEL,
 	description: 'The RunBlob image model; each shows only the parameters it supports',
 });
-
-export const familyProperties = (): INodeProperties[] =>
-	VIDEO_FAMILIES.flatMap((family) => family.properties);
-export const imageFamilyProperties = (): INodeProperties[] =>
-	IMAGE_FAMILIES.flatMap((family) => family.properties);
 
 export type { Family } from './types';
 export {

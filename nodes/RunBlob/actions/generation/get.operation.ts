@@ -11,21 +11,22 @@ import { readGeneration } from '../../../shared/families/api';
 import { normalise, normaliseGeneration } from '../../../shared/families/normalise';
 import { getSettings } from '../../../shared/transport';
 import { cleanGenerationId, generationIdProperty, runPerItem } from './common';
-import { isVersion1, modelFor } from './model';
+import { modelFor } from './model';
+import type { GenerationResource } from './resources';
+import type { VersionRules } from './versionRules';
+import { rulesOf } from './versionRules';
 
-const properties: INodeProperties[] = [generationIdProperty];
-
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['get'] } },
-	properties,
-);
+export const description = (resource: GenerationResource): INodeProperties[] =>
+	updateDisplayOptions({ show: { resource: [resource.value], operation: ['get'] } }, [
+		generationIdProperty,
+	]);
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
-	const v1 = isVersion1(this);
+	const rules = rulesOf(this);
 	return await runPerItem(this, items, async (i, current) => {
 		const { family } = modelFor(this, i);
 		current.generationId = cleanGenerationId(
@@ -35,15 +36,17 @@ export async function execute(
 			family,
 		);
 		const status = await readGeneration(this, baseUrl, family, current.generationId, i);
-		return [{ json: outputOf(family, status, v1), pairedItem: { item: i } }];
+		return [{ json: outputOf(family, status, rules), pairedItem: { item: i } }];
 	});
 }
 
 /**
- * Version 1: RunBlob's status fields as they come, plus render_seconds. Version 2: the normalised shape (UTC
- * timestamps with Z, price as a number) with the family's own fields, as everywhere else.
+ * Version 1: RunBlob's status fields as they come, plus render_seconds. Later: the normalised shape (UTC timestamps
+ * with Z, price as a number) with the family's own fields, as everywhere else.
  */
-export function outputOf(family: Family, status: IDataObject, v1: boolean): IDataObject {
-	if (v1) return { ...status, render_seconds: normaliseGeneration(status).render_seconds };
+export function outputOf(family: Family, status: IDataObject, rules: VersionRules): IDataObject {
+	if (!rules.normalisedOutput) {
+		return { ...status, render_seconds: normaliseGeneration(status).render_seconds };
+	}
 	return normalise(family, status);
 }

@@ -6,17 +6,22 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import type { Family } from '../../../shared/families';
 import { FAMILIES } from '../../../shared/families';
 import { apiRequest, getSettings } from '../../../shared/transport';
 import { runPerItem } from './common';
 import { outputOf } from './get.operation';
-import { isVersion1, modelFor } from './model';
+import { modelFor } from './model';
+import type { GenerationResource } from './resources';
+import { FROM_VERSION_2, rulesOf } from './versionRules';
 
 /** RunBlob's maximum page size. */
 export const PAGE_SIZE = 100;
 
-const listed = () =>
-	FAMILIES.filter((family) => family.paths.list)
+/** The families for which RunBlob documents a list of generations, by name. */
+export const listed = (families: Family[] = FAMILIES) =>
+	families
+		.filter((family) => family.paths.list)
 		.map((family) => family.displayName)
 		.join(', ');
 
@@ -26,7 +31,7 @@ const properties = (): INodeProperties[] => [
 		name: 'listNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+		displayOptions: { show: FROM_VERSION_2 },
 	},
 	{
 		displayName: 'Return All',
@@ -55,15 +60,18 @@ const properties = (): INodeProperties[] => [
 ];
 
 /** Built when the node's description is (after every family is registered). */
-export const description = (): INodeProperties[] =>
-	updateDisplayOptions({ show: { resource: ['video'], operation: ['getMany'] } }, properties());
+export const description = (resource: GenerationResource): INodeProperties[] =>
+	updateDisplayOptions(
+		{ show: { resource: [resource.value], operation: ['getMany'] } },
+		properties(),
+	);
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const { baseUrl } = await getSettings(this);
-	const v1 = isVersion1(this);
+	const rules = rulesOf(this);
 	return await runPerItem(this, items, async (i) => {
 		const { family } = modelFor(this, i);
 		const path = family.paths.list;
@@ -95,7 +103,7 @@ export async function execute(
 			if (list.length < size) break;
 		}
 		return page.map((generation) => ({
-			json: outputOf(family, generation, v1),
+			json: outputOf(family, generation, rules),
 			pairedItem: { item: i },
 		}));
 	});

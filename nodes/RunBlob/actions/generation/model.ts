@@ -2,17 +2,17 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Family } from '../../../shared/families';
-import { V1_MODEL, allModels, familyOfModel } from '../../../shared/families';
+import { allModels, familyOfModel } from '../../../shared/families';
+import { VERSION_1_MODEL, rulesOf } from './versionRules';
 
-/** The model of an item, and the family that declares it. Node version 1 has no Model field: its one model. */
+/** The model of an item, and the family that declares it (a node without a Model field: version 1's model). */
 export function modelFor(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 ): { model: string; family: Family } {
-	const model =
-		ctx.getNode().typeVersion >= 2
-			? String(ctx.getNodeParameter('model', itemIndex, V1_MODEL)).trim()
-			: V1_MODEL;
+	const model = rulesOf(ctx).hasModelField
+		? String(ctx.getNodeParameter('model', itemIndex, VERSION_1_MODEL)).trim()
+		: VERSION_1_MODEL;
 	const family = familyOfModel(model);
 	if (!family) {
 		throw new NodeOperationError(
@@ -25,8 +25,4 @@ export function modelFor(
 		);
 	}
 	return { model, family };
-}
-
-export function isVersion1(ctx: { getNode(): { typeVersion: number } }): boolean {
-	return ctx.getNode().typeVersion < 2;
 }

@@ -1,18 +1,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, downloadVideoProperty } from '../../../../shared/descriptions';
+import { binaryPropertyNameProperty } from '../../../../shared/descriptions';
 import type { Family } from '../../../../shared/families';
-import { V1_FAMILY, VIDEO_FAMILIES, refundSummary, waitDefaultsText } from '../../../../shared/families';
+import { refundSummary } from '../../../../shared/families';
+import type { GenerationResource } from '../resources';
+import {
+	FROM_VERSION_2,
+	VERSION_1_FAMILY,
+	VERSION_1_MAX_WAIT_MINUTES,
+	onlyVersion1,
+} from '../versionRules';
+import { maxWaitOptions } from './maxWait';
 
 /**
- * The wait settings of "Wait for Video". Version 1 showed them as loose fields; version 2 groups them in an Options
- * collection the way n8n's own nodes do. Saved version-1 workflows keep their loose fields.
+ * The wait settings of the waiting completion ("Wait for Video" / "Wait for Image"). Version 1 showed them as loose
+ * fields; later versions group them in an Options collection the way n8n's own nodes do, the same for both
+ * resources. Saved version-1 workflows keep their loose fields.
  */
-
-export const V1_DEFAULT_MAX_WAIT_MINUTES = 60;
-
-const generateWaiting = { operation: ['generate'], completion: ['waitForVideo'] };
-const v1 = { show: { ...generateWaiting, '@version': [1] } };
 
 const onFailureProperty: INodeProperties = {
 	displayName: 'On Failed Generation',
@@ -36,7 +40,7 @@ const onFailureProperty: INodeProperties = {
 
 export const MAX_RESUBMITS = 3;
 
-/** Resubmit Failed Generations (version 2): how many new attempts a failed generation gets within the wait. */
+/** Resubmit Failed Generations: how many new attempts a failed generation gets within the wait. */
 export const resubmitProperty = (families: Family[]): INodeProperties => ({
 	displayName: 'Resubmit Failed Generations',
 	name: 'resubmitAttempts',
@@ -55,58 +59,73 @@ const limitWaitTimeProperty: INodeProperties = {
 		'Whether to stop waiting after a while. Without a limit a lost callback would leave the run waiting forever.',
 };
 
-const maxWaitProperty: INodeProperties = {
-	displayName: 'Max Wait (Minutes)',
-	name: 'maxWaitMinutes',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: V1_DEFAULT_MAX_WAIT_MINUTES,
-	description:
-		'When the limit runs out, the node outputs one item per generation with status "timed_out" and its generation_id',
-};
+const downloadOption = (resource: GenerationResource): INodeProperties => ({
+	displayName: `Download ${resource.label}`,
+	name: resource.downloadOptionName,
+	type: 'boolean',
+	default: false,
+	description: `Whether to download each finished ${resource.noun} into a binary field (streamed, never held in memory)`,
+});
 
-const version1: INodeProperties[] = [
-	{ ...downloadVideoProperty, displayOptions: v1 },
-	{
-		...binaryPropertyNameProperty,
-		required: true,
-		displayOptions: { show: { ...v1.show, downloadVideo: [true] } },
-	},
-	{ ...onFailureProperty, displayOptions: v1 },
-	{
-		...limitWaitTimeProperty,
-		description: `${limitWaitTimeProperty.description} RunBlob renders take up to ${V1_FAMILY.timeoutMinutes} minutes and it retries callbacks for ${V1_FAMILY.callbackRetrySeconds.reduce((sum, s) => sum + s, 0) / 60} more.`,
-		displayOptions: v1,
-	},
-	{ ...maxWaitProperty, displayOptions: { show: { ...v1.show, limitWaitTime: [true] } } },
+const binaryFieldOption = (resource: GenerationResource): INodeProperties => ({
+	...binaryPropertyNameProperty,
+	displayName: `Put ${resource.label} in Field`,
+	hint: `The name of the output binary field for the ${resource.noun}`,
+});
+
+/** Version 1's loose fields (version 1 had the Video resource only, with one model). */
+function version1(resource: GenerationResource): INodeProperties[] {
+	const waiting = { completion: [resource.waitCompletion] };
+	const retryMinutes = VERSION_1_FAMILY.callbackRetrySeconds.reduce((sum, s) => sum + s, 0) / 60;
+	const loose: INodeProperties[] = [
+		{ ...downloadOption(resource), displayOptions: { show: waiting } },
+		{
+			...binaryFieldOption(resource),
+			required: true,
+			displayOptions: { show: { ...waiting, [resource.downloadOptionName]: [true] } },
+		},
+		{ ...onFailureProperty, displayOptions: { show: waiting } },
+		{
+			...limitWaitTimeProperty,
+			description: `${limitWaitTimeProperty.description} RunBlob renders take up to ${VERSION_1_FAMILY.timeoutMinutes} minutes and it retries callbacks for ${retryMinutes} more.`,
+			displayOptions: { show: waiting },
+		},
+		{
+			displayName: 'Max Wait (Minutes)',
+			name: 'maxWaitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: VERSION_1_MAX_WAIT_MINUTES,
+			description:
+				'When the limit runs out, the node outputs one item per generation with status "timed_out" and its generation_id',
+			displayOptions: { show: { ...waiting, limitWaitTime: [true] } },
+		},
+	];
+	return loose.map(onlyVersion1);
+}
+
+const grouped = (resource: GenerationResource): INodeProperties => ({
+	displayName: 'Options',
+	name: 'waitOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	displayOptions: { show: { completion: [resource.waitCompletion], ...FROM_VERSION_2 } },
+	options: [
+		downloadOption(resource),
+		{
+			...limitWaitTimeProperty,
+			description: `${limitWaitTimeProperty.description} On by default, with a limit that fits the model (see Max Wait).`,
+		},
+		...maxWaitOptions(resource.families()),
+		onFailureProperty,
+		resubmitProperty(resource.families()),
+		binaryFieldOption(resource),
+	],
+});
+
+/** Built when the node's description is (the texts and Max Wait defaults come from the registered families). */
+export const waitDescription = (resource: GenerationResource): INodeProperties[] => [
+	...(resource.inVersion1 ? version1(resource) : []),
+	grouped(resource),
 ];
-
-const version2 = (): INodeProperties[] => [
-	{
-		displayName: 'Options',
-		name: 'waitOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { ...generateWaiting, '@version': [{ _cnd: { gte: 2 } }] } },
-		options: [
-			downloadVideoProperty,
-			{
-				...limitWaitTimeProperty,
-				description: `${limitWaitTimeProperty.description} On by default, with a limit that fits the model (see Max Wait).`,
-			},
-			{
-				...maxWaitProperty,
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description: `How long to wait before giving up. 0 (the default) or without this option: the model's default, ${waitDefaultsText(VIDEO_FAMILIES)}; a mix of models waits for the longest. When it runs out, each unfinished generation becomes an item with status "timed_out" and its generation_id.`,
-			},
-			onFailureProperty,
-			resubmitProperty(VIDEO_FAMILIES),
-			binaryPropertyNameProperty,
-		],
-	},
-];
-
-/** Built when the node's description is (the defaults text lists every registered family). */
-export const waitDescription = (): INodeProperties[] => [...version1, ...version2()];

@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { signCallbackUrl } from '../../../../shared/callbackContract';
-import { V1_FAMILY, familyById } from '../../../../shared/families';
 import type { RunBlobSettings } from '../../../../shared/transport';
 import { callbackUrlProblem } from '../../../../shared/urls';
-import { isVersion1 } from '../model';
+import { familyOfItem, rulesOf } from '../versionRules';
 import { startRecord, withoutState } from './attempts';
 import { RESUME_PATH } from './resume';
 import { waitSettingsOf } from './settings';
@@ -52,7 +51,7 @@ export async function startWaiting(
 ): Promise<INodeExecutionData[][]> {
 	const settings = waitSettingsOf(this);
 	const minutes = settings.maxWaitMinutes ?? defaultWaitMinutes(submitted);
-	const v1 = isVersion1(this);
+	const v1 = !rulesOf(this).normalisedOutput;
 	const waitTill = settings.limitWaitTime
 		? new Date(Date.now() + Math.max(1, minutes) * 60_000)
 		: WAIT_FOREVER;
@@ -88,7 +87,7 @@ export function deadlineOf(waitUntil: string | null): Date {
 function defaultWaitMinutes(submitted: INodeExecutionData[]): number {
 	const minutes = submitted
 		.filter((item) => item.json.generation_id)
-		.map((item) => (familyById(item.json.family) ?? V1_FAMILY).defaultWaitMinutes);
+		.map((item) => familyOfItem(item.json).defaultWaitMinutes);
 	return Math.max(...minutes, 1);
 }
 

@@ -2,7 +2,8 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-wor
 
 import { normaliseGenerationId } from '../../../../shared/callbackContract';
 import type { Family } from '../../../../shared/families';
-import { FAMILIES, V1_FAMILY, familyById } from '../../../../shared/families';
+import { FAMILIES } from '../../../../shared/families';
+import { familyOfItem } from '../versionRules';
 
 /** The items a waiting run parked (see park.ts), as its resume URL reads them back. */
 
@@ -18,9 +19,9 @@ export function waitedItems(pending: INodeExecutionData[]): INodeExecutionData[]
 	return pending.filter((item) => item.json.status === 'timed_out' && item.json.generation_id);
 }
 
-/** Version-1 items carry no family: they are of version 1's model. */
+/** The family of a parked item (version-1 items carry none: versionRules.ts). */
 export function familyOf(item: INodeExecutionData): Family {
-	return familyById(item.json.family) ?? V1_FAMILY;
+	return familyOfItem(item.json);
 }
 
 export const idOf = (item: INodeExecutionData) => normaliseGenerationId(item.json.generation_id);

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { V1_FAMILY, familyById } from '../../../../shared/families';
 import { apiRequest, getSettings } from '../../../../shared/transport';
 import { DEFAULT_SUBMISSION_CONCURRENCY, submitAll } from '../submitPool';
+import { familyOfItem } from '../versionRules';
 import type { ResubmitState } from './attempts';
 import { isRoundItem, notResubmitted, resubmitted, stateOf, withoutState } from './attempts';
 import { deadlineOf, park, pendingItem, resumeCallbackUrl } from './park';
@@ -50,7 +50,7 @@ export async function resubmitRound(
 		async (i) => {
 			const item = items[i];
 			if (!round[i]) return item;
-			const family = familyById(item.json.family) ?? V1_FAMILY;
+			const family = familyOfItem(item.json);
 			const request = (stateOf(item) as ResubmitState).request;
 			const response = await apiRequest<IDataObject>(this, settings.baseUrl, {
 				method: 'POST',
@@ -77,5 +77,5 @@ export async function resubmitRound(
 }
 
 function familyIdOf(item: INodeExecutionData): string {
-	return (familyById(item.json.family) ?? V1_FAMILY).id;
+	return familyOfItem(item.json).id;
 }

@@ -8,6 +8,7 @@ import type {
 import { normaliseGenerationId } from '../../../../shared/callbackContract';
 import { normalise, normaliseGeneration, resultKey } from '../../../../shared/families/normalise';
 import { attachDownload } from '../../../../shared/transport';
+import { rulesOf } from '../versionRules';
 import { recordOutcome, withoutState } from './attempts';
 import { familyOf } from './pendingItems';
 import type { WaitSettings } from './settings';
@@ -19,7 +20,7 @@ export function shapeResumed(
 	pending: INodeExecutionData[],
 	known: Map<string, IDataObject>,
 ): INodeExecutionData[] {
-	const v1 = ctx.getNode().typeVersion < 2;
+	const v1 = !rulesOf(ctx).normalisedOutput;
 	const shaped: INodeExecutionData[] = [];
 	for (const item of pending) {
 		const id = item.json.generation_id as string | undefined;

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { MAX_RESUBMITS, V1_DEFAULT_MAX_WAIT_MINUTES } from './description';
+import { resourceOf } from '../resources';
+import { VERSION_1_MAX_WAIT_MINUTES, rulesOfVersion } from '../versionRules';
+import { MAX_RESUBMITS } from './description';
 
 /** The wait settings, read the same way whichever node version saved them (see description.ts). */
 
@@ -18,21 +20,23 @@ export interface WaitSettings {
 type Read = (name: string, fallback: unknown) => unknown;
 
 function fromReader(version: number, read: Read): WaitSettings {
-	if (version < 2) {
+	if (!rulesOfVersion(version).groupedWaitOptions) {
 		return {
 			downloadVideo: read('downloadVideo', false) === true,
 			binaryPropertyName: String(read('binaryPropertyName', 'data') || 'data'),
 			onFailure: read('onFailure', 'continue') === 'stop' ? 'stop' : 'continue',
 			limitWaitTime: read('limitWaitTime', true) !== false,
-			maxWaitMinutes: Number(read('maxWaitMinutes', V1_DEFAULT_MAX_WAIT_MINUTES)),
+			maxWaitMinutes: Number(read('maxWaitMinutes', VERSION_1_MAX_WAIT_MINUTES)),
 			resubmitAttempts: 0,
 		};
 	}
 	const options = (read('waitOptions', {}) ?? {}) as IDataObject;
 	const minutes = Number(options.maxWaitMinutes);
+	// Each resource's own toggle (Download Video / Download Image): one left behind by a switch of resource is not
+	// shown, so it does not count.
+	const download = resourceOf(String(read('resource', 'video'))).downloadOptionName;
 	return {
-		// Resource Image names the same option "Download Image".
-		downloadVideo: options.downloadVideo === true || options.downloadImage === true,
+		downloadVideo: options[download] === true,
 		binaryPropertyName: String(options.binaryPropertyName || 'data'),
 		onFailure: options.onFailure === 'stop' ? 'stop' : 'continue',
 		limitWaitTime: options.limitWaitTime !== false,
