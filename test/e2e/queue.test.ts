@@ -2,6 +2,9 @@
 // production webhooks + one worker + one webhook processor (a second one joins for the last scenario), the package
 // installed in every process, RunBlob (the simulator) calling the cluster through a round-robin balancer.
 // One cluster per n8n version is shared by the scenarios, in order; Postgres and Redis are shared by both versions.
+// Every version's cluster starts at the beginning, side by side (the second webhook processor too, kept out of the
+// balancer until its scenarios), so no scenario waits for a start and none runs while another cluster starts.
+import { recordPhase } from './harness';
 import { startCluster } from './queue/cluster';
 import { startPostgres } from './services/postgres';
 import { startRedis } from './services/redis';
@@ -122,40 +125,49 @@ function generationOf(body: string): string {
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let redis: Awaited<ReturnType<typeof startRedis>>;
 
+/** One version's RunBlob simulator and cluster; stop() is idempotent (its describe stops it, afterAll any leftover). */
+type Setup = { sim: Sim; cluster: Cluster; stop(): Promise<void> };
+const setups = new Map<string, Promise<Setup>>();
+
 beforeAll(async () => {
 	[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+	for (const runtime of RUNTIMES) {
+		const setup = setUp(runtime);
+		setup.catch(() => undefined); // reported by the runtime's own beforeAll, which awaits it
+		setups.set(runtime, setup);
+	}
 }, 120_000);
 
 afterAll(async () => {
+	await Promise.all([...setups.values()].map((setup) => setup.then((s) => s.stop(), () => undefined)));
 	await Promise.all([postgres?.stop(), redis?.stop()]);
-}, 60_000);
+}, 180_000);
 
-describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
-	let sim: Sim;
+async function setUp(runtime: (typeof RUNTIMES)[number]): Promise<Setup> {
+	const t = Date.now();
+	const sim = await createSimulator({
+		port: 0,
+		videoSize: VIDEO_SIZE,
+		// RunBlob's retry schedule scaled by TIME_SCALE, with its real 30 s per-delivery timeout: scaled too (3 s), a
+		// resume on a loaded webhook processor outlasts it, and RunBlob would then retry instead of acknowledging.
+		callbacks: {
+			allowHttp: 'loopback',
+			retryDelaysMs: [30_000, 60_000, 120_000, 240_000, 480_000].map((ms) => ms * TIME_SCALE),
+			timeoutMs: 30_000,
+		},
+		// "dup" callbacks arrive three times; "slow" ones render for ten minutes (finished by the test).
+		callbackFaults: (record: { prompt: string }) => (/dup/.test(record.prompt) ? { duplicate: 2 } : {}),
+		// "#n" renders finish in reverse order of n.
+		timing: (record: { prompt: string }) => {
+			if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
+			const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
+			return { queueMs: 100, processingMs: 400 + (9 - n) * 200 };
+		},
+		// "flaky" prompts fail their first generation (an upstream error a resubmission fixes).
+		outcome: { transient: { promptsMatching: 'flaky' } },
+	});
 	let cluster: Cluster;
-
-	beforeAll(async () => {
-		sim = await createSimulator({
-			port: 0,
-			videoSize: VIDEO_SIZE,
-			// RunBlob's retry schedule scaled by TIME_SCALE, with its real 30 s per-delivery timeout: scaled too (3 s), a
-			// resume on a loaded webhook processor outlasts it, and RunBlob would then retry instead of acknowledging.
-			callbacks: {
-				allowHttp: 'loopback',
-				retryDelaysMs: [30_000, 60_000, 120_000, 240_000, 480_000].map((ms) => ms * TIME_SCALE),
-				timeoutMs: 30_000,
-			},
-			// "dup" callbacks arrive three times; "slow" ones render for ten minutes (finished by the test).
-			callbackFaults: (record: { prompt: string }) => (/dup/.test(record.prompt) ? { duplicate: 2 } : {}),
-			// "#n" renders finish in reverse order of n.
-			timing: (record: { prompt: string }) => {
-				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
-				const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
-				return { queueMs: 100, processingMs: 400 + (9 - n) * 200 };
-			},
-			// "flaky" prompts fail their first generation (an upstream error a resubmission fixes).
-			outcome: { transient: { promptsMatching: 'flaky' } },
-		});
+	try {
 		cluster = await startCluster({
 			runtime,
 			label: 'queue',
@@ -163,13 +175,36 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			redis,
 			credentials: [credentialFixture(sim.url, SECRET)],
 			workflows: Object.values(WF),
+			standbyWebhookProcessors: 1,
+			preparedWorkers: 1, // the crash scenario's replacement worker starts without an install
 		});
+	} catch (e) {
+		await sim.close();
+		throw e;
+	}
+	recordPhase('queue: cluster start (main, worker, 2 webhook processors)', (Date.now() - t) / 1000, { runtime, label: 'queue' });
+	let stopping: Promise<void> | undefined;
+	const stop = () =>
+		(stopping ??= (async () => {
+			await cluster.stop();
+			await sim.close();
+		})());
+	return { sim, cluster, stop };
+}
+
+describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
+	let sim: Sim;
+	let cluster: Cluster;
+
+	beforeAll(async () => {
+		const t = Date.now();
+		({ sim, cluster } = await setups.get(runtime)!);
+		recordPhase('queue: waiting for the cluster start', (Date.now() - t) / 1000, { runtime, label: 'queue' });
 		await waitForTrigger();
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await cluster?.stop();
-		await sim?.close();
+		await (await setups.get(runtime)?.catch(() => undefined))?.stop();
 	}, 120_000);
 
 	const main = () => cluster.main;
@@ -207,25 +242,36 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 	/** Trigger executions per generation_id among the newest 100 (n8n's page limit; a burst makes at most 40). */
 	const generationOfRun = new Map<string, string>();
 	async function triggerRunsByGeneration() {
+		const summaries = await main().executions({ workflowId: WF.trigger.id, limit: 100 });
+		// The trigger's output is stored with the execution when n8n creates it, so a run a worker has not picked up yet
+		// (status "new") counts too; one whose output is not readable yet is read again next time. New runs are read
+		// a few at a time.
+		const unread = summaries.filter((summary) => !generationOfRun.has(summary.id));
+		for (let i = 0; i < unread.length; i += 8) {
+			await Promise.all(
+				unread.slice(i, i + 8).map(async (summary) => {
+					const execution = await main().execution(summary.id, { includeData: true });
+					const [item] = nodeOutput(execution, 'RunBlob Trigger');
+					if (item || !['new', 'running'].includes(execution.status)) generationOfRun.set(summary.id, String(item?.json.generation_id));
+				}),
+			);
+		}
 		const byGeneration = new Map<string, string[]>();
-		for (const summary of await main().executions({ workflowId: WF.trigger.id, limit: 100 })) {
-			let id = generationOfRun.get(summary.id);
-			if (id === undefined) {
-				// The trigger's output is stored with the execution when n8n creates it, so a run a worker has not picked
-				// up yet (status "new") counts too; one whose output is not readable yet is read again next time.
-				const execution = await main().execution(summary.id, { includeData: true });
-				const [item] = nodeOutput(execution, 'RunBlob Trigger');
-				id = String(item?.json.generation_id);
-				if (item || !['new', 'running'].includes(execution.status)) generationOfRun.set(summary.id, id);
-			}
+		for (const summary of summaries) {
+			const id = generationOfRun.get(summary.id) ?? 'undefined';
 			byGeneration.set(id, [...(byGeneration.get(id) ?? []), summary.id]);
 		}
 		return byGeneration;
 	}
 
+	/**
+	 * RunBlob has stopped sending (every callback acknowledged or given up) and the balancer has no request in flight:
+	 * with *Answer Once the Run Is Stored*, n8n answers only once the run is stored, so every run of these callbacks
+	 * is stored now (a copy still being handled, or an answer that was lost, keeps the balancer busy until n8n answers).
+	 */
 	async function deliveriesSettled(ids: string[], timeoutMs = 90_000) {
 		await sim.waitFor(() => ids.every((id) => ['delivered', 'failed'].includes(sim.get(id)?.webhook?.state)), timeoutMs);
-		await sleep(1000); // duplicates in flight land, their executions get enqueued
+		await sim.waitFor(() => cluster.balancer.inFlight() === 0, 60_000);
 	}
 
 	test('Wait for Video, 5 items: callbacks out of order and duplicated reach the webhook processor; one resume on the worker; the next node reads the exact bytes from database binary mode', async () => {
@@ -310,7 +356,9 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			size: VIDEO_SIZE,
 			fnv: await fnvOf(generation.generation_id),
 		});
-		// The crashed worker had handed the run back when it parked; the new worker ran the resume.
+		// The crashed worker had handed the run back when it parked; the new worker ran the resume. (Its "finished" line
+		// is printed after the run's status is saved: give it a moment to arrive.)
+		await sim.waitFor(() => replacement.logs().includes(`Worker finished execution ${executionId} `), 10_000).catch(() => undefined);
 		expect(crashed.logs()).toContain(`Worker started execution ${executionId} `);
 		expect(replacement.logs()).toContain(`Worker started execution ${executionId} `);
 		expect(replacement.logs()).toContain(`Worker finished execution ${executionId} `);
@@ -332,6 +380,11 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 	 */
 	async function triggerBurst(deployment: 'balanced' | 'single writer', scenario: 'copies' | 'lostRetried' | 'restart') {
 		const label = `${deployment.replace(' ', '-')} ${scenario}`;
+		let t = Date.now();
+		const phase = (name: string) => {
+			recordPhase(`queue: trigger burst, ${name}`, (Date.now() - t) / 1000, { runtime, label: 'queue' });
+			t = Date.now();
+		};
 		const earlier = new Set([...(await triggerRunsByGeneration()).values()].flat());
 		const prompts = Array.from({ length: BURST }, (_, i) => `slow ${label} ${i}`);
 		const res = await cluster.http('POST', cluster.webhookUrl('queue-notify'), { body: { prompts, triggerUrl: triggerUrl() } });
@@ -341,6 +394,7 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			return found.every(Boolean) ? found : undefined;
 		}, 120_000);
 		const ids: string[] = records.map((g: any) => g.generation_id);
+		phase('generations created');
 		const index = new Map(ids.map((id, i) => [id, i]));
 		const attempts = new Map<string, number>();
 		// The README's rule: RunBlob Trigger production paths are /webhook/<webhook id>/webhook.
@@ -364,25 +418,29 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			for (const id of ids) sim.finish(id, { status: 'completed' });
 			if (scenario === 'restart') {
 				await sim.waitFor(() => [...attempts.values()].filter((n) => n > 0).length >= BURST / 2, 60_000);
+				phase('half the callbacks in');
 				await cluster.webhooks[0].restart();
+				phase('webhook processor restart');
 			}
 			await deliveriesSettled(ids, 240_000);
+			phase(scenario === 'restart' ? 'the rest delivered (retries after the restart)' : 'callbacks delivered');
 		} finally {
 			cluster.balancer.setRoute(null);
 			cluster.balancer.setLoseAnswer(null);
 		}
 
-		// RunBlob has its answer before n8n has stored the execution: wait until every generation has one (or 60 s), and
-		// until the count stays put, so late duplicates count too.
+		// Every run is stored (deliveriesSettled); read until every generation has one (or 60 s: a run stored redacted
+		// has none) and a read a second later finds the same count: the count is final.
 		let runs = await triggerRunsByGeneration();
 		const deadline = Date.now() + 60_000;
-		for (let stable = 0; stable < 2 && Date.now() < deadline; ) {
-			await sleep(2000);
+		for (let stable = 0; stable < 1 && Date.now() < deadline; ) {
+			await sleep(1000);
 			const again = await triggerRunsByGeneration();
 			const total = (m: Map<string, string[]>) => ids.reduce((n, id) => n + (m.get(id)?.length ?? 0), 0);
 			stable = total(again) === total(runs) && ids.every((id) => again.has(id)) ? stable + 1 : 0;
 			runs = again;
 		}
+		phase('runs counted');
 		const counts = ids.map((id) => runs.get(id)?.length ?? 0);
 		// Runs of this burst whose trigger output cannot be read: n8n 2.41 stores a run redacted when it cannot reach
 		// its database to check credentials (seen on a loaded machine right after a restart). Counted, not attributed.
@@ -444,14 +502,16 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			async (deployment) => {
 				const prompts = Array.from({ length: 10 }, (_, i) => `copies ${deployment} #${i}`);
 				let executionId = '';
+				// The route reads the execution id from the path (this run is the only one waiting), so it applies from the
+				// first callback on, even when a loaded machine lets renders finish before the test has read the run's id.
 				cluster.balancer.setRoute((req: { path: string }) => {
-					if (!executionId || !req.path.startsWith(`/webhook-waiting/${executionId}/`)) return null;
+					const waiting = /^\/webhook-waiting\/([^/]+)\//.exec(req.path);
+					if (!waiting) return null;
 					if (deployment === 'balanced') return [0, 1];
-					const owner = Number(executionId) % 2; // the proxy's hash of the execution id, for the test: its parity
+					const owner = Number(waiting[1]) % 2; // the proxy's hash of the execution id, for the test: its parity
 					return [owner, owner];
 				});
 				try {
-					// The route applies from the first callback on: the run parks within seconds, renders take 0.5-2.3 s more.
 					const before = new Set((await main().executions({ workflowId: WF.wait.id })).map((e) => e.id));
 					const started = cluster.http('POST', cluster.webhookUrl('queue-wait'), { body: { prompts } });
 					const execution0 = await main().waitForExecution((e) => !before.has(e.id), 60_000, { workflowId: WF.wait.id, includeData: false });

@@ -27,6 +27,8 @@ async function startBalancer({ port = 0 } = {}) {
 	let route = () => null;
 	/** @type {BalancedRequest[]} */
 	const requests = [];
+	/** Requests received and not finished yet (every copy answered or failed). */
+	let inFlight = 0;
 
 	/** Forwards one copy to backend `index`; resolves with its record once the backend answered (or failed). */
 	function forward(incoming, headersIn, body, index, copy) {
@@ -62,6 +64,15 @@ async function startBalancer({ port = 0 } = {}) {
 
 	const server = http.createServer((req, res) => {
 		const chunks = [];
+		inFlight += 1;
+		let finished = false;
+		const finish = () => {
+			if (!finished) inFlight -= 1;
+			finished = true;
+		};
+		req.on('close', () => {
+			if (!req.complete) finish(); // the caller gave up before sending the whole body: nothing was forwarded
+		});
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks);
@@ -80,8 +91,11 @@ async function startBalancer({ port = 0 } = {}) {
 			const lose = loseAnswer(incoming);
 			// Every copy goes out at once; the caller gets the first answer (the others are recorded, then dropped).
 			let answered = false;
+			const copies = [];
 			for (const [copy, index] of targets.entries()) {
-				void forward(incoming, req.headers, body, index, copy).then(({ record, status, headers, out }) => {
+				const forwarded = forward(incoming, req.headers, body, index, copy);
+				copies.push(forwarded);
+				void forwarded.then(({ record, status, headers, out }) => {
 					if (answered) return;
 					answered = true;
 					if (status === 0) return void req.socket.destroy();
@@ -97,6 +111,7 @@ async function startBalancer({ port = 0 } = {}) {
 					res.writeHead(status, h).end(out);
 				});
 			}
+			void Promise.all(copies).then(finish);
 		});
 	});
 	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -130,6 +145,8 @@ async function startBalancer({ port = 0 } = {}) {
 		setRoute(fn) {
 			route = fn || (() => null);
 		},
+		/** Requests received and not finished yet: 0 once every copy sent to a backend has its answer (or failed). */
+		inFlight: () => inFlight,
 		close() {
 			return new Promise((resolve) => {
 				server.closeAllConnections?.();

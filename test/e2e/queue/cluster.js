@@ -53,6 +53,10 @@ function sharedEnv({ postgres, database, redis, publicUrl, extra = {} }) {
  * @param {any[]} [o.workflows] created and activated on main before the workers and webhook processors start
  * @param {number} [o.workers] default 1
  * @param {number} [o.webhookProcessors] default 1
+ * @param {number} [o.standbyWebhookProcessors] default 0: started with the others but kept out of the balancer until
+ *   addWebhookProcessor() puts one in (a scenario that needs a second processor then does not wait for its start)
+ * @param {number} [o.preparedWorkers] default 0: worker folders (package installed) prepared while main starts, not
+ *   started: addWorker() starts one without installing first
  * @param {string} [o.label]
  * @param {Record<string, string>} [o.env] extra environment for every process
  */
@@ -80,14 +84,16 @@ async function startCluster(o) {
 	const webhooks = [];
 	let serial = 0;
 
-	/** One `n8n worker` or `n8n webhook` process with its own user folder (package installed) and ports. */
+	/** One `n8n worker` or `n8n webhook` process with its own user folder (package installed) and ports; not started. */
 	async function n8nProcess(command) {
 		serial += 1;
 		const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 		const workDir = path.join(WORK_ROOT, `n8n-${stamp}-${o.runtime}-${label}-${command}${serial}-${crypto.randomBytes(3).toString('hex')}`);
 		const userFolder = path.join(workDir, 'home');
 		fs.mkdirSync(userFolder, { recursive: true });
+		const t = Date.now();
 		await installPackage(userFolder, tarball);
+		recordPhase('cluster package install (one member)', (Date.now() - t) / 1000, { runtime: o.runtime, label });
 		const port = await freePort();
 		const brokerPort = await freePort();
 		const extra = { ...shared };
@@ -109,6 +115,7 @@ async function startCluster(o) {
 			logs: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
 			pid: () => (proc && !proc.exitInfo() ? proc.pid : null),
 			async start() {
+				const t = Date.now();
 				starts += 1;
 				fs.appendFileSync(logFile, `\n===== n8n ${command} start #${starts} (${new Date().toISOString()}) =====\n`);
 				proc = startGroup(runtime.n8nBin, [command], { env, cwd: workDir, logFile });
@@ -127,12 +134,18 @@ async function startCluster(o) {
 						describe: () => current.output().slice(-4000),
 					},
 				);
+				if (starts > 1) recordPhase(`cluster ${command} restart: start`, (Date.now() - t) / 1000, { runtime: o.runtime, label });
 				return member;
 			},
-			/** Graceful stop (SIGTERM: n8n finishes or hands back what it runs), then frees the ports. */
-			async stop() {
-				if (proc) await proc.stop();
+			/**
+			 * Graceful stop (SIGTERM: n8n finishes or hands back what it runs; SIGKILL after graceMs, default 20 s), then
+			 * frees the ports.
+			 */
+			async stop({ graceMs = 20_000 } = {}) {
+				const t = Date.now();
+				if (proc) await proc.stop({ graceMs });
 				await waitUntil(async () => !(await portInUse(port)) && !(await portInUse(brokerPort)), { timeoutMs: 10_000 });
+				recordPhase(`cluster ${command} stop`, (Date.now() - t) / 1000, { runtime: o.runtime, label });
 			},
 			/** SIGKILL the whole process group: a crash, nothing is handed back. */
 			async kill() {
@@ -145,6 +158,11 @@ async function startCluster(o) {
 		};
 		return member;
 	}
+
+	/** Started webhook processors not in the balancer yet (o.standbyWebhookProcessors). */
+	const standby = [];
+	/** Worker folders installed, not started (o.preparedWorkers). */
+	const spareWorkers = [];
 
 	function syncBalancer() {
 		balancer.setBackends(webhooks.map((w) => ({ host: '127.0.0.1', port: w.port })));
@@ -166,14 +184,14 @@ async function startCluster(o) {
 		http: (method, url, opts = {}) => httpRequest(method, url, opts),
 		/** Starts another worker (same database and Redis). */
 		async addWorker() {
-			const w = await n8nProcess('worker');
+			const w = spareWorkers.shift() || (await n8nProcess('worker'));
 			await w.start();
 			workers.push(w);
 			return w;
 		},
+		/** Puts a webhook processor into the balancer: a standby one if any (already running), else a new one. */
 		async addWebhookProcessor() {
-			const w = await n8nProcess('webhook');
-			await w.start();
+			const w = standby.shift() || (await (await n8nProcess('webhook')).start());
 			webhooks.push(w);
 			syncBalancer();
 			return w;
@@ -189,13 +207,29 @@ async function startCluster(o) {
 			}
 			return true;
 		},
+		/**
+		 * Stops every process. The cluster's database is thrown away, so its workers and webhook processors get a short
+		 * grace (a webhook processor still draining RunBlob's requests would otherwise hold the teardown for 20 s).
+		 */
 		async stop() {
-			await Promise.all([...webhooks, ...workers].map((p) => p.stop().catch(() => p.kill())));
+			const t = Date.now();
+			await Promise.all([...webhooks, ...standby, ...workers].map((p) => p.stop({ graceMs: 3000 }).catch(() => p.kill())));
 			await main?.stop();
 			await balancer.close();
+			recordPhase('cluster stop', (Date.now() - t) / 1000, { runtime: o.runtime, label });
 		},
 	};
 
+	// The other members' folders (the package installed in each) are prepared while main starts; the processes start
+	// once main has migrated the database and activated the workflows (they register the active webhooks at start).
+	const prepared = [
+		...Array.from({ length: o.workers ?? 1 }, () => ({ command: 'worker', list: workers })),
+		...Array.from({ length: o.webhookProcessors ?? 1 }, () => ({ command: 'webhook', list: webhooks })),
+		...Array.from({ length: o.standbyWebhookProcessors ?? 0 }, () => ({ command: 'webhook', list: standby })),
+		...Array.from({ length: o.preparedWorkers ?? 0 }, () => ({ command: 'worker', list: spareWorkers, idle: true })),
+	].map((m) => ({ ...m, member: n8nProcess(m.command) }));
+	// Awaited below; until then a failed install must not count as an unhandled rejection.
+	for (const { member } of prepared) member.catch(() => undefined);
 	try {
 		let t = Date.now();
 		main = await startN8n({
@@ -215,10 +249,7 @@ async function startCluster(o) {
 		}
 		cluster.timings.workflows = Date.now() - t;
 		t = Date.now();
-		const starting = [];
-		for (let i = 0; i < (o.workers ?? 1); i++) starting.push(n8nProcess('worker').then((w) => (workers.push(w), w.start())));
-		for (let i = 0; i < (o.webhookProcessors ?? 1); i++) starting.push(n8nProcess('webhook').then((w) => (webhooks.push(w), w.start())));
-		await Promise.all(starting);
+		await Promise.all(prepared.map(({ member, list, idle }) => member.then((w) => (list.push(w), idle ? w : w.start()))));
 		syncBalancer();
 		cluster.timings.processes = Date.now() - t;
 		cluster.timings.total = Date.now() - t0;
