@@ -17,7 +17,10 @@ function rejectedKey(key: string, value: string): IAuthenticateRuleResponseSucce
 
 /** A body that RunBlob never sends for this request: the Base URL points at something else. */
 function notRunBlob(value: string | undefined): IAuthenticateRuleResponseSuccessBody {
-	return { type: 'responseSuccessBody', properties: { key: 'detail', value, message: NOT_RUNBLOB } };
+	return {
+		type: 'responseSuccessBody',
+		properties: { key: 'detail', value, message: NOT_RUNBLOB },
+	};
 }
 
 export class RunBlobApi implements ICredentialType {

@@ -76,7 +76,7 @@ export class RunBlobTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to answer RunBlob only after n8n has stored the execution (queue mode: queued it), as n8n\'s Webhook node does: a little slower, but a callback is never lost when n8n stops in the middle of a request (RunBlob retries it). Recommended in queue mode. Not with Download Video or Image, which always answers first.',
+							"Whether to answer RunBlob only after n8n has stored the execution (queue mode: queued it), as n8n's Webhook node does: a little slower, but a callback is never lost when n8n stops in the middle of a request (RunBlob retries it). Recommended in queue mode. Not with Download Video or Image, which always answers first.",
 					},
 					{
 						displayName: 'Download Video or Image',

@@ -130,7 +130,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		startExecution();
 		// Without an answer of its own, n8n answers "on received" only after it stored the execution: if n8n stops before
 		// that, RunBlob gets no 2xx and retries (and the record above is not saved either), instead of losing the callback.
-		if (options.answerOnceStored === true) return { webhookResponse: ACKNOWLEDGEMENT, workflowData: [[item]] };
+		if (options.answerOnceStored === true)
+			return { webhookResponse: ACKNOWLEDGEMENT, workflowData: [[item]] };
 		return acknowledge(this, ACKNOWLEDGEMENT, [[item]]);
 	} finally {
 		if (!started) turn.settle(false);

@@ -44,10 +44,3 @@ export function failureFacts(
 		},
 	};
 }
-
-/** What "refund" means in the descriptions. */
-export const REFUND_TEXT: Record<FailureFacts['refund'], string> = {
-	failed: 'refunds failed and timed-out jobs',
-	timedOut: 'refunds timed-out jobs',
-	none: 'documents no refund',
-};
