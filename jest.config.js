@@ -10,14 +10,16 @@ const base = {
 };
 
 module.exports = {
+	// Real HTTP to the simulator: on a loaded 2-core machine a test can take longer than jest's 5 s default without
+	// being wrong (seen at load 10–24), so the limit is generous (jest takes it for the whole run, not per project);
+	// speed targets live in bench/, not here. e2e tests set their own.
+	testTimeout: 30_000,
 	// Fast layers first (unit, simulator, support, then e2e with the smoke test first); each file's duration at the end.
 	testSequencer: '<rootDir>/test/jest/sequencer.js',
 	reporters: ['default', '<rootDir>/test/jest/durationReporter.js'],
 	projects: [
 		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-		// Real HTTP to the simulator: on a loaded 2-core machine a test can take longer than jest's 5 s default without
-		// being wrong (seen at load 10–24), so the limit is generous; speed targets live in bench/, not here.
-		{ ...base, displayName: 'simulator', testMatch: ['<rootDir>/test/sim/**/*.test.ts'], testTimeout: 30_000 },
+		{ ...base, displayName: 'simulator', testMatch: ['<rootDir>/test/sim/**/*.test.ts'] },
 		// The test infrastructure proves itself: the simulator against RunBlob's reference, the n8n-core contexts.
 		{
 			...base,

@@ -630,7 +630,7 @@ describe('faults, finishing and counters across families', () => {
 		const t0 = Date.now();
 		expect(s.finishAll({ family: 'veo' }).map((g) => g.id)).toEqual([ids.veo]);
 		expect(s.finishAll({ status: 'failed', code: 'MODERATION_FAILED' })).toHaveLength(4);
-		await s.waitFor(() => rcv.received.filter((r) => r.url === '/veo').length >= 3 && rcv.received.some((r) => r.url === '/chatgpt-images') && rcv.received.some((r) => r.url === '/nano-banana'), 5000);
+		await s.waitFor(() => rcv.received.filter((r) => r.url === '/veo').length >= 3 && rcv.received.some((r) => r.url === '/chatgpt-images') && rcv.received.some((r) => r.url === '/nano-banana') && s.deliveries.filter((d) => d.family === 'nano-banana').length >= 2, 5000);
 		expect(rcv.received.find((r) => r.url === '/chatgpt-images').at - t0).toBeGreaterThanOrEqual(190);
 		expect(s.deliveries.filter((d) => d.family === 'nano-banana').map((d) => [d.attempt, Boolean(d.dropped)])).toEqual([
 			[1, true],
