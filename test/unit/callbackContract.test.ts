@@ -63,32 +63,26 @@ describe('parseCallbackPayload', () => {
 });
 
 describe('normaliseGeneration', () => {
+	/** Version 1's item for `success`: these fields, in this order. */
+	const normalisedSuccess = {
+		generation_id: ID,
+		status: 'completed',
+		prompt: success.prompt,
+		video_url: success.video_url,
+		created_at: '2025-11-24T10:00:00.000Z',
+		completed_at: '2025-11-24T10:05:30.000Z',
+		error_message: null,
+		render_seconds: 330,
+	};
+
 	it('turns RunBlob timestamps into UTC ISO strings and computes render seconds', () => {
-		expect(normaliseGeneration(success)).toEqual({
-			generation_id: ID,
-			status: 'completed',
-			prompt: success.prompt,
-			video_url: success.video_url,
-			created_at: '2025-11-24T10:00:00.000Z',
-			completed_at: '2025-11-24T10:05:30.000Z',
-			error_message: null,
-			render_seconds: 330,
-		});
+		expect(normaliseGeneration(success)).toEqual(normalisedSuccess);
 		expect(normaliseGeneration(failure)).toMatchObject({ error_message: failure.error_message, render_seconds: 120 });
 	});
 
 	it('keeps version 1\'s item shape byte for byte: the same fields in the same order, no family or model', () => {
 		expect(JSON.stringify(normaliseGeneration({ ...success, model: 'sora-2', family: 'sora', extra: 1 }))).toBe(
-			JSON.stringify({
-				generation_id: ID,
-				status: 'completed',
-				prompt: success.prompt,
-				video_url: success.video_url,
-				created_at: '2025-11-24T10:00:00.000Z',
-				completed_at: '2025-11-24T10:05:30.000Z',
-				error_message: null,
-				render_seconds: 330,
-			}),
+			JSON.stringify(normalisedSuccess),
 		);
 		expect(normaliseGeneration({ ...failure, video_url: '' }).video_url).toBe('');
 	});
