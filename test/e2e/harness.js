@@ -107,24 +107,45 @@ function runCommand(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, echo = false
 }
 
 const reservedPorts = new Set();
-/** A currently free TCP port on 127.0.0.1 that this process has not handed out before. */
-async function freePort() {
-	for (let i = 0; i < 50; i++) {
-		const port = await new Promise((resolve, reject) => {
-			const srv = net.createServer();
-			srv.unref();
-			srv.on('error', reject);
-			srv.listen(0, '127.0.0.1', () => {
-				const p = /** @type {net.AddressInfo} */ (srv.address()).port;
-				srv.close(() => resolve(p));
-			});
-		});
-		if (!reservedPorts.has(port)) {
-			reservedPorts.add(port);
-			return port;
-		}
+
+/** The kernel's range for ports picked by bind(0) and outgoing connections ("32768 60999" on Linux). */
+function ephemeralRange() {
+	try {
+		const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+		if (lo > 0 && hi >= lo) return [lo, hi];
+	} catch {
+		// not Linux: the IANA dynamic range
 	}
-	throw new Error('could not find a free port');
+	return [49152, 65535];
+}
+
+/** Whether a TCP server can listen on 127.0.0.1:port right now. */
+function canListen(port) {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+	});
+}
+
+/**
+ * A currently free TCP port on 127.0.0.1 that this process has not handed out before, chosen at random *below* the
+ * kernel's ephemeral range. A port from bind(0) is free only until the next bind(0) or outgoing connection takes it:
+ * a process started on it a moment later (n8n, which binds its ports itself) then fails with "port already in use"
+ * when anything else on the machine starts a server on a random port or opens a connection meanwhile.
+ */
+async function freePort() {
+	const [ephemeralLow] = ephemeralRange();
+	const low = 10_000;
+	const high = ephemeralLow > low + 1000 ? ephemeralLow - 1 : 29_999;
+	for (let i = 0; i < 200; i++) {
+		const port = low + crypto.randomInt(high - low + 1);
+		if (reservedPorts.has(port) || !(await canListen(port))) continue;
+		reservedPorts.add(port);
+		return port;
+	}
+	throw new Error(`could not find a free port in ${low}-${high}`);
 }
 
 /** True when something accepts TCP connections on host:port. */
