@@ -80,12 +80,12 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 				if (/replay/.test(record.prompt) && n > 1) return { queueMs: 100, processingMs: 4000 };
 				// A "restart" prompt's second generation renders until the test finishes it.
 				if (/restart/.test(record.prompt) && n > 1) return { queueMs: 100, processingMs: 600_000 };
-				// Failures finish well before the renders that complete: Kling O3 reports the reason only in its
-				// callback (its status read says "see webhook"), and a failure without a known reason counts as one a new
-				// attempt may fix. A failure and a completion finishing together race (README, Wait for Video): the run
-				// may be resumed from a status read before the failure's callback is handled, and then lacks the reason.
-				const fails = /policy/.test(record.prompt) || (/flaky/.test(record.prompt) && n === 1);
-				return { queueMs: 100, processingMs: fails ? 200 : 1500 };
+				// Refusals finish first, then upstream errors, then the renders that complete, each ~0.5 s apart: Kling O3
+				// reports the reason only in its callback (its status read says "see webhook"), and a failure without a
+				// known reason counts as one a new attempt may fix. Generations finishing at the same moment race (README,
+				// Wait for Video): the run may be resumed from a status read before a failure's callback is handled.
+				if (/policy/.test(record.prompt)) return { queueMs: 100, processingMs: 200 };
+				return { queueMs: 100, processingMs: /flaky/.test(record.prompt) && n === 1 ? 700 : 1500 };
 			},
 			outcome: {
 				// Permanent: a content-policy refusal (Kling O3's code; Sora's documented sentence). Transient: an upstream

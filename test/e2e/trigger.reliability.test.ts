@@ -33,34 +33,8 @@ const WF = {
 	plain: chain('e2eRelPlain00001', 'reliability: plain trigger', [plain, noOpNode('Received')]),
 };
 
-describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runtime) => {
-	let sim: Sim;
-	let n8n: N8n;
-
-	beforeAll(async () => {
-		sim = await createSimulator({
-			port: 0,
-			timing: { queueMs: 100, processingMs: 300 },
-			videoSize: 64 * 1024,
-			// RunBlob's retry schedule (30/60/120/240/480 s) scaled 1:100, but its real 30 s per-delivery timeout.
-			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
-			callbackFaults: (record: { prompt: string }) => (/copies/.test(record.prompt) ? { duplicate: 3 } : {}),
-		});
-		n8n = await useSharedN8n({
-			restarts: true,
-			runtime,
-			label: 'reliability',
-			credentials: [credentialFixture(sim.url, SECRET)],
-			workflows: Object.values(WF),
-			readyPaths: [triggerPath(verifying), triggerPath(plain)],
-		});
-	}, SETUP_TIMEOUT_MS);
-
-	afterAll(async () => {
-		await sim?.close();
-		await n8n?.detach();
-	}, 60_000);
-
+/** One runtime's simulator, its attachment to the shared n8n, and what the tests do with them. */
+function runtimeTools(sim: Sim, n8n: N8n) {
 	const signedUrl = (node: typeof plain) => signCallbackUrl(n8n.webhookUrl(triggerPath(node)), SECRET, Date.now());
 
 	/** Creates a generation on the simulator whose callback goes to `node` (as Notify a RunBlob Trigger does). */
@@ -86,6 +60,81 @@ describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runt
 	}
 
 	const deliveriesOf = (id: string) => sim.deliveries.filter((d: any) => d.generation_id === id);
+
+	/**
+	 * The slow-API scenario up to its last delivery: RunBlob's API hangs 35 s and then fails, then fails fast four more
+	 * times, then recovers. Resolves with the generation's id.
+	 */
+	async function slowApiScenario(): Promise<string> {
+		const id = await generation('a slow RunBlob API, with copies', verifying);
+		const path = `/v1/sora/generations/${id}/`;
+		sim.injectFaults([
+			{ status: 503, delayMs: 35_000, count: 1, method: 'GET', path },
+			{ status: 500, count: 4, method: 'GET', path },
+		]);
+		await sim.waitFor(() => ['delivered', 'failed'].includes(sim.get(id)?.webhook?.state), 150_000);
+		await sim.waitFor(() => deliveriesOf(id).filter((d: any) => d.duplicate && d.finishedAt > d.startedAt).length >= 3, 30_000);
+		await sleep(500);
+		return id;
+	}
+
+	return { signedUrl, generation, executionsFor, deliveriesOf, slowApiScenario };
+}
+
+const setups = new Map<string, { sim: Sim; n8n: N8n; slowApi: Promise<string> }>();
+
+// Both runtimes are set up before the first test, and each starts its slow-API scenario at once: its 35 s hang passes
+// for the two runtimes side by side. Every other scenario of a runtime runs after its slow one has been checked.
+beforeAll(async () => {
+	await Promise.all(
+		RUNTIMES.map(async (runtime) => {
+			const sim = await createSimulator({
+				port: 0,
+				timing: { queueMs: 100, processingMs: 300 },
+				videoSize: 64 * 1024,
+				// RunBlob's retry schedule (30/60/120/240/480 s) scaled 1:100, but its real 30 s per-delivery timeout.
+				callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
+				callbackFaults: (record: { prompt: string }) => (/copies/.test(record.prompt) ? { duplicate: 3 } : {}),
+			});
+			const setup = { sim, n8n: undefined as unknown as N8n, slowApi: Promise.resolve('') };
+			setups.set(runtime, setup);
+			setup.n8n = await useSharedN8n({
+				restarts: true,
+				runtime,
+				label: 'reliability',
+				credentials: [credentialFixture(sim.url, SECRET)],
+				workflows: Object.values(WF),
+				readyPaths: [triggerPath(verifying), triggerPath(plain)],
+			});
+			setup.slowApi = runtimeTools(sim, setup.n8n).slowApiScenario();
+			// Awaited by its test; marked handled here so a failure before then is reported there, not as unhandled.
+			setup.slowApi.catch(() => undefined);
+		}),
+	);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+	for (const { sim, n8n } of setups.values()) {
+		await sim?.close();
+		await n8n?.detach();
+	}
+}, 60_000);
+
+describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runtime) => {
+	let sim: Sim;
+	let n8n: N8n;
+	let tools: ReturnType<typeof runtimeTools>;
+
+	beforeAll(() => {
+		({ sim, n8n } = setups.get(runtime)!);
+		tools = runtimeTools(sim, n8n);
+	});
+
+	const signedUrl = (node: typeof plain) => tools.signedUrl(node);
+	const generation = (prompt: string, node: typeof plain) => tools.generation(prompt, node);
+	const executionsFor = (workflowId: string, triggerName: string, generationId: string) =>
+		tools.executionsFor(workflowId, triggerName, generationId);
+	const deliveriesOf = (id: string) => tools.deliveriesOf(id);
 	const answer = (d: any) => {
 		try {
 			return JSON.parse(d.responseBody ?? '');
@@ -95,16 +144,8 @@ describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runt
 	};
 
 	test('a status read that hangs past 30 s then fails: answered in time, exactly one execution, no early "duplicate"', async () => {
-		const id = await generation('a slow RunBlob API, with copies', verifying);
-		const path = `/v1/sora/generations/${id}/`;
-		// RunBlob's API hangs 35 s and then fails, then fails fast four more times, then recovers.
-		sim.injectFaults([
-			{ status: 503, delayMs: 35_000, count: 1, method: 'GET', path },
-			{ status: 500, count: 4, method: 'GET', path },
-		]);
-		await sim.waitFor(() => ['delivered', 'failed'].includes(sim.get(id)?.webhook?.state), 150_000);
-		await sim.waitFor(() => deliveriesOf(id).filter((d: any) => d.duplicate && d.finishedAt > d.startedAt).length >= 3, 30_000);
-		await sleep(500);
+		// Started before the first test of either runtime (see above).
+		const id = await setups.get(runtime)!.slowApi;
 
 		const deliveries = deliveriesOf(id).sort((a: any, b: any) => a.startedAt - b.startedAt);
 		// Every answer reached RunBlob within its 30 s (no delivery timed out), the first one a 503 from the trigger.

@@ -45,48 +45,87 @@ const WF = {
 	timeout: waitWorkflow('e2eWaitTimeout01', 'wait-timeout', { maxWaitMinutes: 1 }),
 };
 
+/** A waiting run's start: posts the prompts to the workflow's webhook and returns the new execution's id. */
+async function startRun(
+	n8n: N8n,
+	workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> },
+	prompts: string[],
+) {
+	const before = new Set((await n8n.executions({ workflowId: workflow.id })).map((e) => e.id));
+	const path = String(workflow.nodes[0].parameters.path);
+	const res = await n8n.http('POST', n8n.webhookUrl(path), { body: { prompts } });
+	expect(res.status).toBe(200);
+	const waiting = await n8n.waitForExecution((e) => !before.has(e.id), 30_000, {
+		workflowId: workflow.id,
+		includeData: false,
+	});
+	return String(waiting.id);
+}
+
+function startSimulator(): Promise<Sim> {
+	return createSimulator({
+		port: 0,
+		videoSize: VIDEO_SIZE,
+		// RunBlob's retry schedule 100× faster, with its real 30 s per-delivery timeout (scaled too, it would be 300 ms:
+		// a loaded test machine then loses deliveries that RunBlob itself would not).
+		callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
+		// "lost" and "forgery" callbacks never arrive; "dup" ones arrive three times.
+		callbackFaults: (record: { prompt: string }) =>
+			/lost|forgery/.test(record.prompt) ? { drop: true } : /dup/.test(record.prompt) ? { duplicate: 2 } : {},
+		// Prompts steer the simulator: "fail" fails, "slow" renders for ten minutes (the test finishes it itself; a restart
+		// of n8n on a loaded machine can take more than a minute), "#n" renders in reverse order.
+		timing: (record: { prompt: string }) => {
+			if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
+			const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
+			return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
+		},
+		outcome: (request: { prompt: string }) =>
+			/fail/.test(request.prompt)
+				? { status: 'failed', error_message: `Refused: ${request.prompt}` }
+				: { status: 'completed' },
+	});
+}
+
+/** Per runtime: its simulator, its attachment to the shared n8n, and the run that is to end by timing out. */
+const setups = new Map<string, { sim: Sim; n8n: N8n; timeoutRunId: string }>();
+
+// Both runtimes are set up before the first scenario, and each starts its timeout run at once: n8n's wait timer resumes
+// a run no sooner than its Max Wait (1 minute), so the two minutes pass side by side, under the other scenarios.
+beforeAll(async () => {
+	await Promise.all(
+		RUNTIMES.map(async (runtime) => {
+			const sim = await startSimulator();
+			const setup = { sim, n8n: undefined as unknown as N8n, timeoutRunId: '' };
+			setups.set(runtime, setup);
+			setup.n8n = await useSharedN8n({
+				restarts: true,
+				runtime,
+				label: 'wait',
+				credentials: [credentialFixture(sim.url)],
+				workflows: Object.values(WF),
+			});
+			setup.timeoutRunId = await startRun(setup.n8n, WF.timeout, ['lost video #1', 'lost video #2']);
+		}),
+	);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+	for (const { sim, n8n } of setups.values()) {
+		await sim?.close();
+		await n8n?.detach();
+	}
+}, 60_000);
+
 describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 	let sim: Sim;
 	let n8n: N8n;
-
-	beforeAll(async () => {
-		sim = await createSimulator({
-			port: 0,
-			videoSize: VIDEO_SIZE,
-			// RunBlob's retry schedule 100× faster, with its real 30 s per-delivery timeout (scaled too, it would be 300 ms:
-			// a loaded test machine then loses deliveries that RunBlob itself would not).
-			callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
-			// "lost" and "forgery" callbacks never arrive; "dup" ones arrive three times.
-			callbackFaults: (record: { prompt: string }) =>
-				/lost|forgery/.test(record.prompt) ? { drop: true } : /dup/.test(record.prompt) ? { duplicate: 2 } : {},
-			// Prompts steer the simulator: "fail" fails, "slow" renders for ten minutes (the test finishes it itself; a restart
-			// of n8n on a loaded machine can take more than a minute), "#n" renders in reverse order.
-			timing: (record: { prompt: string }) => {
-				if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
-				const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
-				return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
-			},
-			outcome: (request: { prompt: string }) =>
-				/fail/.test(request.prompt)
-					? { status: 'failed', error_message: `Refused: ${request.prompt}` }
-					: { status: 'completed' },
-		});
-		n8n = await useSharedN8n({
-			restarts: true,
-			runtime,
-			label: 'wait',
-			credentials: [credentialFixture(sim.url)],
-			workflows: Object.values(WF),
-		});
-		timeoutRun.executionId = await start(WF.timeout, ['lost video #1', 'lost video #2']);
-	}, SETUP_TIMEOUT_MS);
-
 	const timeoutRun = { executionId: '' };
 
-	afterAll(async () => {
-		await sim?.close();
-		await n8n?.detach();
-	}, 60_000);
+	beforeAll(() => {
+		const setup = setups.get(runtime)!;
+		({ sim, n8n } = setup);
+		timeoutRun.executionId = setup.timeoutRunId;
+	});
 
 	async function untilWaiting(executionId: string) {
 		for (let i = 0; i < 100; i++) {
@@ -96,17 +135,8 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		throw new Error(`execution ${executionId} never started waiting`);
 	}
 
-	async function start(workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> }, prompts: string[]) {
-		const before = new Set((await n8n.executions({ workflowId: workflow.id })).map((e) => e.id));
-		const path = String(workflow.nodes[0].parameters.path);
-		const res = await n8n.http('POST', n8n.webhookUrl(path), { body: { prompts } });
-		expect(res.status).toBe(200);
-		const waiting = await n8n.waitForExecution((e) => !before.has(e.id), 30_000, {
-			workflowId: workflow.id,
-			includeData: false,
-		});
-		return String(waiting.id);
-	}
+	const start = (workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> }, prompts: string[]) =>
+		startRun(n8n, workflow, prompts);
 
 	async function finished(executionId: string, timeoutMs = 60_000) {
 		const deadline = Date.now() + timeoutMs;
@@ -236,7 +266,7 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 	}, 90_000);
 
 	test('a lost callback ends in the timeout outcome that names every generation', async () => {
-		// Started in beforeAll so n8n's wait timer (it looks every 60 s) runs while the other scenarios do.
+		// Started before the first scenario of either runtime, so its minute passes while the other scenarios run.
 		const execution = await finished(timeoutRun.executionId, 200_000);
 		expect(execution.status).toBe('success');
 		const items = nodeOutput(execution, 'RunBlob');
