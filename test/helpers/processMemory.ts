@@ -1,3 +1,4 @@
+import { reasonDeferrals } from '../../nodes/RunBlob/actions/generation/wait/reasonDeferrals';
 import { reportedRuns } from '../../nodes/RunBlob/actions/generation/wait/reportedFinals';
 import { resumeClaims } from '../../nodes/RunBlob/actions/generation/wait/resumeClaims';
 import { rememberedKeys } from '../../nodes/RunBlobTrigger/dedupe';
@@ -23,4 +24,9 @@ export function forgetReportedFinals(): void {
 /** The claims on resuming a waiting run (resumeClaims.ts). */
 export function forgetResumeClaims(): void {
 	resumeClaims.clear();
+}
+
+/** The failures whose reason a waiting run deferred its resume for (reasonDeferrals.ts). */
+export function forgetReasonDeferrals(): void {
+	reasonDeferrals.clear();
 }

@@ -5,6 +5,7 @@ import { isTerminalStatus, retryLater } from '../../../../shared/callbackContrac
 import { readGenerationWithin } from '../../../../shared/families/api';
 import { familyOf, idOf } from './pendingItems';
 import { fromBothEnds } from './readOrder';
+import { deferForReasons } from './reasonDeferrals';
 import { finalOf, forgetRun, rememberFinal } from './reportedFinals';
 import { isResumeClaimed } from './resumeClaims';
 import { sharedRead } from './sharedReads';
@@ -15,7 +16,8 @@ import { sharedRead } from './sharedReads';
  * asked only about the others (callbacks may be lost, late or out of order), from both ends of the batch: the newest
  * unknown first (still rendering when renders finish in input order), then the oldest (still rendering when they
  * finish in reverse), so one or two reads usually find a generation that is still rendering. Within the answer
- * budget: a slow RunBlob gets a 503 in time, and RunBlob delivers this callback again later.
+ * budget: a slow RunBlob gets a 503 in time, and RunBlob delivers this callback again later. A failure read without
+ * the reason its own callback carries defers the resume once (reasonDeferrals.ts).
  */
 
 export interface WaitKeys {
@@ -45,6 +47,8 @@ export async function findFinals(
 ): Promise<{ known: Map<string, IDataObject> } | { answer: Rejection }> {
 	if (isTerminalStatus(payload.status)) rememberFinal(keys.run, payload.generation_id, payload);
 	const known = new Map<string, IDataObject>([[payload.generation_id, payload]]);
+	/** Failures read from a status endpoint without a reason: not remembered, their callbacks may still bring it. */
+	const unexplained: string[] = [];
 	for (const item of fromBothEnds(waited)) {
 		const id = idOf(item);
 		if (known.has(id)) continue;
@@ -82,8 +86,19 @@ export async function findFinals(
 				},
 			};
 		}
-		rememberFinal(keys.run, id, status);
 		known.set(id, status);
+		if (status.status === 'failed' && familyOf(item).read.errorMessage(status) === null)
+			unexplained.push(id);
+		else rememberFinal(keys.run, id, status);
+	}
+	// A callback handled meanwhile may have brought the reason (settleFinals uses it); the others defer the resume once.
+	const missing = unexplained.filter((id) => !finalOf(keys.run, id));
+	if (missing.length > 0 && deferForReasons(keys.run, missing)) {
+		return {
+			answer: retryLater(
+				`Generation ${missing.join(', ')} failed; waiting for its callback, which carries the reason (RunBlob's next delivery of this callback resumes the run)`,
+			),
+		};
 	}
 	return { known };
 }
