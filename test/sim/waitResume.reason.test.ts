@@ -85,6 +85,27 @@ test('Kling O3, Resubmit on: a refusal finishing with the batch is waited for; i
 	expect(creates() - before).toBe(0);
 });
 
+test('Kling O3: two refusals finishing with the batch: the first refusal waits for the second, whose callback resumes the run with both reasons', async () => {
+	const waiting = await startWaitingRun(sim, ['a calm cat', 'a refused fox', 'a refused owl'], {
+		typeVersion: 2,
+		parameters: { model: 'kling_o3', waitOptions: { resubmitAttempts: 1 } },
+	});
+	const [calm, fox, owl] = waiting.ids as string[];
+	const before = creates();
+	sim.finish(calm);
+	sim.finish(fox, { status: 'failed', code: 'CONTENT_POLICY_VIOLATION' });
+	sim.finish(owl, { status: 'failed', code: 'MODERATION_FAILED' });
+
+	expect((await deliver(waiting.run.runExecutionData, calm)).response.statusCode).toBe(503);
+	const foxAnswer = await deliver(waiting.run.runExecutionData, fox);
+	expect(foxAnswer.response.statusCode).toBe(503);
+	expect(JSON.stringify(foxAnswer.response.body)).toContain(`Generation ${owl} failed`);
+	const resumed = await deliver(waiting.run.runExecutionData, owl);
+	expect(resumed.runExecutionData!.executionData!.nodeExecutionStack[0].node.disabled).toBe(true);
+	expect(outputOf(resumed).map((json) => json.error_message)).toEqual([null, 'CONTENT_POLICY_VIOLATION', 'MODERATION_FAILED']);
+	expect(creates() - before).toBe(0);
+});
+
 test('Kling O3: when the failure callback never comes, the next delivery of the other callback resumes the run without the reason', async () => {
 	const waiting = await startWaitingRun(sim, ['a calm cat', 'a lost fox'], {
 		typeVersion: 2,

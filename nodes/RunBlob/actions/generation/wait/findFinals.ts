@@ -93,7 +93,7 @@ export async function findFinals(
 	}
 	// A callback handled meanwhile may have brought the reason (settleFinals uses it); the others defer the resume once.
 	const missing = unexplained.filter((id) => !finalOf(keys.run, id));
-	if (missing.length > 0 && deferForReasons(keys.run, missing)) {
+	if (missing.length > 0 && deferForReasons(keys.run, payload.generation_id, missing)) {
 		return {
 			answer: retryLater(
 				`Generation ${missing.join(', ')} failed; waiting for its callback, which carries the reason (RunBlob's next delivery of this callback resumes the run)`,

@@ -7,7 +7,9 @@ import { TtlMap } from '../../../../shared/ttlMap';
  * reason, and Resubmit would take a refusal for an upstream error. So the first time this process meets such a failure
  * in a run, the present callback is asked to come again later (503, as when a status read fails); meanwhile the
  * failure's callback arrives and resumes the run with its reason. If it never comes, RunBlob's next delivery of the
- * present callback resumes the run without it: once per failure and process, a bounded delay, never a stall.
+ * present callback resumes the run without it. Once per failure, delivering callback and process: a bounded delay,
+ * never a stall. Per delivering callback, because when two failures finish with the batch, the first failure's own
+ * callback may be the one that reads the second: it waits too, and the second one's callback resumes with both reasons.
  */
 
 /** How long a deferral is remembered (longer than RunBlob's retry schedules). */
@@ -19,17 +21,18 @@ export const reasonDeferrals = new TtlMap<string, true>({
 });
 
 /**
- * Records that this process deferred a run's resume for these failures; true when at least one of them had not been
- * deferred before (then the resume is to wait), false when all had.
+ * Records that this process deferred a run's resume, on the callback of generation `deliveredId`, for these failures;
+ * true when at least one of them had not been deferred on that callback before (then the resume is to wait).
  */
 export function deferForReasons(
 	runKey: string,
+	deliveredId: string,
 	generationIds: string[],
 	now = Date.now(),
 ): boolean {
 	let fresh = false;
 	for (const id of generationIds) {
-		const key = `${runKey}\n${id}`;
+		const key = `${runKey}\n${deliveredId}\n${id}`;
 		if (reasonDeferrals.has(key, now)) continue;
 		reasonDeferrals.set(key, true, now);
 		fresh = true;
