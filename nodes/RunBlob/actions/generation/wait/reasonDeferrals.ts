@@ -7,8 +7,8 @@ import { TtlMap } from '../../../../shared/ttlMap';
  * reason, and Resubmit would take a refusal for an upstream error. So the first time this process meets such a failure
  * in a run, the present callback is asked to come again later (503, as when a status read fails); meanwhile the
  * failure's callback arrives and resumes the run with its reason. If it never comes, RunBlob's next delivery of the
- * present callback resumes the run without it. Once per failure, delivering callback and process: a bounded delay,
- * never a stall. Per delivering callback, because when two failures finish with the batch, the first failure's own
+ * present callback resumes the run without it. Once per failure, delivering callback and process: a delay of one
+ * retry interval, not a wait for a callback that may never come. Per delivering callback, because when two failures finish with the batch, the first failure's own
  * callback may be the one that reads the second: it waits too, and the second one's callback resumes with both reasons.
  */
 
