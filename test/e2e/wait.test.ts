@@ -87,7 +87,7 @@ function startSimulator(): Promise<Sim> {
 }
 
 /** Per runtime: its simulator, its attachment to the shared n8n, and the run that is to end by timing out. */
-const setups = new Map<string, { sim: Sim; n8n: N8n; timeoutRunId: string }>();
+const setups = new Map<string, { sim: Sim; n8n: N8n; timeoutRunId: string; timeoutRunStartedAt: number }>();
 
 // Both runtimes are set up before the first scenario, and each starts its timeout run at once: n8n's wait timer resumes
 // a run no sooner than its Max Wait (1 minute), so the two minutes pass side by side, under the other scenarios.
@@ -95,7 +95,7 @@ beforeAll(async () => {
 	await Promise.all(
 		RUNTIMES.map(async (runtime) => {
 			const sim = await startSimulator();
-			const setup = { sim, n8n: undefined as unknown as N8n, timeoutRunId: '' };
+			const setup = { sim, n8n: undefined as unknown as N8n, timeoutRunId: '', timeoutRunStartedAt: 0 };
 			setups.set(runtime, setup);
 			setup.n8n = await useSharedN8n({
 				restarts: true,
@@ -104,6 +104,7 @@ beforeAll(async () => {
 				credentials: [credentialFixture(sim.url)],
 				workflows: Object.values(WF),
 			});
+			setup.timeoutRunStartedAt = Date.now();
 			setup.timeoutRunId = await startRun(setup.n8n, WF.timeout, ['lost video #1', 'lost video #2']);
 		}),
 	);
@@ -119,12 +120,13 @@ afterAll(async () => {
 describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 	let sim: Sim;
 	let n8n: N8n;
-	const timeoutRun = { executionId: '' };
+	const timeoutRun = { executionId: '', startedAt: 0 };
 
 	beforeAll(() => {
 		const setup = setups.get(runtime)!;
 		({ sim, n8n } = setup);
 		timeoutRun.executionId = setup.timeoutRunId;
+		timeoutRun.startedAt = setup.timeoutRunStartedAt;
 	});
 
 	async function untilWaiting(executionId: string) {
@@ -246,6 +248,9 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		await untilWaiting(executionId);
 		const generation = await sim.waitFor(() => sim.generations().find((g: any) => g.prompt === 'slow render across a restart'), 10_000);
 		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
+		// The timeout run resumes one minute after it started: a restart at that very moment would end it "crashed"
+		// (n8n stops a running execution), so once the minute is near, the restart comes after it.
+		if (Date.now() > timeoutRun.startedAt + 50_000) await finished(timeoutRun.executionId, 200_000);
 		await n8n.restart();
 		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
 		sim.finish(generation.generation_id, { status: 'completed' });
