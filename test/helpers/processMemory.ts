@@ -30,3 +30,12 @@ export function forgetResumeClaims(): void {
 export function forgetReasonDeferrals(): void {
 	reasonDeferrals.clear();
 }
+
+/** Every per-process memory of the nodes at once: what an n8n restart forgets. */
+export function forgetProcessMemory(): void {
+	forgetWebhookSettings();
+	forgetDeliveries();
+	forgetReportedFinals();
+	forgetResumeClaims();
+	forgetReasonDeferrals();
+}

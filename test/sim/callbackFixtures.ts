@@ -7,15 +7,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IRunExecutionData } from 'n8n-workflow';
 
 import { RunBlobApi } from '../../credentials/RunBlobApi.credentials';
 import { ANSWER_BUDGET, signCallbackUrl } from '../../nodes/shared/callbackContract';
 import { BUDGETED_READ, RETRY } from '../../nodes/shared/transport';
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { TestWebhookResponse, executeNode, getN8nRuntime } from '../helpers/n8n';
+import { TestWebhookResponse, executeNode, getN8nRuntime, runWebhook } from '../helpers/n8n';
 import type { RecordedResponse } from '../helpers/n8n';
-import { DEFAULT_API_KEY } from '../simulator';
+import { DEFAULT_API_KEY, createSimulator } from '../simulator';
 
 export const SIM_KEY: string = DEFAULT_API_KEY;
 export const credentialTypes = { runBlobApi: new RunBlobApi() };
@@ -224,6 +224,29 @@ export const LOCAL_N8N = 'http://127.0.0.1:5678/';
 export interface SimLike {
 	url: string;
 	get(id: string): { callback_url: string | null; callback_payload: Record<string, unknown> | null } | undefined;
+}
+
+/**
+ * A simulator whose generations stay pending until a test finishes them and which delivers no callback itself: the
+ * test decides the order and the copies (deliverRecorded).
+ */
+export async function createHeldSimulator(extra: Parameters<typeof createSimulator>[0] = {}) {
+	return await createSimulator({
+		timing: { queueMs: 3_600_000, processingMs: 1000 },
+		callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
+		callbackFaults: { drop: true },
+		...extra,
+	});
+}
+
+/** Hands a finished generation's recorded callback (its exact payload, to its callback URL) to the waiting run. */
+export async function deliverRecorded(sim: SimLike, runExecutionData: IRunExecutionData, id: string) {
+	const record = sim.get(id)!;
+	return await runWebhook({
+		nodeType: new RunBlob(),
+		runExecutionData,
+		request: jsonRequest(record.callback_payload, { path: pathAndQuery(String(record.callback_url)) }),
+	});
 }
 
 /**

@@ -8,8 +8,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { RunBlobTrigger } from '../../nodes/RunBlobTrigger/RunBlobTrigger.node';
 import { runWebhook } from '../helpers/n8n';
-import { createSimulator, imageBytes } from '../simulator';
+import { imageBytes } from '../simulator';
 import {
+	createHeldSimulator,
 	credentialTypes,
 	SIM_KEY,
 	jsonRequest,
@@ -22,7 +23,7 @@ import {
 } from './callbackFixtures';
 import { forgetDeliveries, forgetWebhookSettings } from '../helpers/processMemory';
 
-type Sim = Awaited<ReturnType<typeof createSimulator>>;
+type Sim = Awaited<ReturnType<typeof createHeldSimulator>>;
 type WaitingRun = Awaited<ReturnType<typeof startWaitingRun>>;
 
 const IMAGE_SIZE = 7000;
@@ -33,12 +34,7 @@ useFastRetries();
 useShortAnswerBudget();
 
 beforeAll(async () => {
-	sim = await createSimulator({
-		timing: { queueMs: 3_600_000, processingMs: 1000 },
-		imageSize: IMAGE_SIZE,
-		callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
-		callbackFaults: { drop: true },
-	});
+	sim = await createHeldSimulator({ imageSize: IMAGE_SIZE });
 });
 afterAll(async () => {
 	await sim.close();

@@ -9,13 +9,12 @@
 import type { IDataObject, INodeExecutionData, IRunExecutionData } from 'n8n-workflow';
 
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { executeNode, runWebhook } from '../helpers/n8n';
-import { createSimulator } from '../simulator';
+import { executeNode } from '../helpers/n8n';
 import {
 	LOCAL_N8N,
+	createHeldSimulator,
 	credentialTypes,
-	jsonRequest,
-	pathAndQuery,
+	deliverRecorded,
 	runBlobCredential,
 	startWaitingRun,
 	useFastRetries,
@@ -23,7 +22,7 @@ import {
 } from './callbackFixtures';
 import { forgetReportedFinals, forgetResumeClaims, forgetWebhookSettings } from '../helpers/processMemory';
 
-type Sim = Awaited<ReturnType<typeof createSimulator>>;
+type Sim = Awaited<ReturnType<typeof createHeldSimulator>>;
 
 let sim: Sim;
 
@@ -31,11 +30,7 @@ useFastRetries();
 useShortAnswerBudget();
 
 beforeAll(async () => {
-	sim = await createSimulator({
-		timing: { queueMs: 3_600_000, processingMs: 1000 }, // pending until a test finishes them
-		callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
-		callbackFaults: { drop: true },
-	});
+	sim = await createHeldSimulator();
 });
 afterAll(async () => {
 	await sim.close();
@@ -49,14 +44,7 @@ beforeEach(() => {
 const PARAMETERS = { model: 'kling_o3', waitOptions: { resubmitAttempts: 1 } };
 const creates = () => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/generate')).length;
 
-async function deliver(runExecutionData: IRunExecutionData, id: string) {
-	const record = sim.get(id)!;
-	return await runWebhook({
-		nodeType: new RunBlob(),
-		runExecutionData,
-		request: jsonRequest(record.callback_payload, { path: pathAndQuery(String(record.callback_url)) }),
-	});
-}
+const deliver = (runExecutionData: IRunExecutionData, id: string) => deliverRecorded(sim, runExecutionData, id);
 
 /** What n8n does with a resume that re-enabled the node: runs execute() with the webhook's items. */
 async function resumeIntoExecute(executionId: string, items: INodeExecutionData[]) {

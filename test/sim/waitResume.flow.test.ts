@@ -12,9 +12,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
 import { ANSWER_BUDGET } from '../../nodes/shared/callbackContract';
 import { getN8nRuntime, n8nLogger, runWebhook } from '../helpers/n8n';
-import { createSimulator, videoSha256 } from '../simulator';
+import { videoSha256 } from '../simulator';
 import {
 	LOCAL_N8N,
+	createHeldSimulator,
 	jsonRequest,
 	normalised,
 	recordResponses,
@@ -27,7 +28,7 @@ import {
 } from './callbackFixtures';
 import { forgetReportedFinals, forgetWebhookSettings } from '../helpers/processMemory';
 
-type Sim = Awaited<ReturnType<typeof createSimulator>>;
+type Sim = Awaited<ReturnType<typeof createHeldSimulator>>;
 type WaitingRun = Awaited<ReturnType<typeof startWaitingRun>>;
 
 const VIDEO_SIZE = 96 * 1024 + 5;
@@ -37,12 +38,7 @@ useFastRetries();
 useShortAnswerBudget();
 
 beforeAll(async () => {
-	sim = await createSimulator({
-		timing: { queueMs: 3_600_000, processingMs: 1000 }, // pending until a test finishes them
-		videoSize: VIDEO_SIZE,
-		callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
-		callbackFaults: { drop: true },
-	});
+	sim = await createHeldSimulator({ videoSize: VIDEO_SIZE });
 });
 afterAll(async () => {
 	await sim.close();

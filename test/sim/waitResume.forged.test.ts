@@ -12,8 +12,8 @@ import { signCallbackUrl } from '../../nodes/shared/callbackContract';
 import { REFRESH_MIN_INTERVAL_MS } from '../../nodes/shared/settingsCache';
 import { TestCredentialsHelper, runWebhook } from '../helpers/n8n';
 import type { WebhookRequestInit } from '../helpers/n8n';
-import { createSimulator } from '../simulator';
 import {
+	createHeldSimulator,
 	LOCAL_N8N,
 	completedPayload,
 	failedPayload,
@@ -25,17 +25,13 @@ import {
 } from './callbackFixtures';
 import { forgetWebhookSettings } from '../helpers/processMemory';
 
-type Sim = Awaited<ReturnType<typeof createSimulator>>;
+type Sim = Awaited<ReturnType<typeof createHeldSimulator>>;
 type WaitingRun = Awaited<ReturnType<typeof startWaitingRun>>;
 
 let sim: Sim;
 
 beforeAll(async () => {
-	sim = await createSimulator({
-		timing: { queueMs: 3_600_000, processingMs: 1000 },
-		callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
-		callbackFaults: { drop: true },
-	});
+	sim = await createHeldSimulator();
 });
 afterAll(async () => {
 	await sim.close();

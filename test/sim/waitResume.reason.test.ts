@@ -8,20 +8,12 @@
  *
  * The simulator's own callback delivery is switched off (`drop`): the tests decide the order.
  */
-import type { IDataObject, IRunExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { RunBlob } from '../../nodes/RunBlob/RunBlob.node';
-import { runWebhook } from '../helpers/n8n';
-import { createSimulator } from '../simulator';
-import { jsonRequest, pathAndQuery, startWaitingRun, useFastRetries, useShortAnswerBudget } from './callbackFixtures';
-import {
-	forgetReasonDeferrals,
-	forgetReportedFinals,
-	forgetResumeClaims,
-	forgetWebhookSettings,
-} from '../helpers/processMemory';
+import { createHeldSimulator, deliverRecorded, startWaitingRun, useFastRetries, useShortAnswerBudget } from './callbackFixtures';
+import { forgetProcessMemory } from '../helpers/processMemory';
 
-type Sim = Awaited<ReturnType<typeof createSimulator>>;
+type Sim = Awaited<ReturnType<typeof createHeldSimulator>>;
 
 let sim: Sim;
 
@@ -29,32 +21,16 @@ useFastRetries();
 useShortAnswerBudget();
 
 beforeAll(async () => {
-	sim = await createSimulator({
-		timing: { queueMs: 3_600_000, processingMs: 1000 }, // pending until a test finishes them
-		callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
-		callbackFaults: { drop: true },
-	});
+	sim = await createHeldSimulator();
 });
 afterAll(async () => {
 	await sim.close();
 });
-beforeEach(() => {
-	forgetWebhookSettings();
-	forgetReportedFinals();
-	forgetResumeClaims();
-	forgetReasonDeferrals();
-});
+// Each test is a fresh process's memory: nothing heard, claimed or deferred.
+beforeEach(() => forgetProcessMemory());
 
 const creates = () => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/generate')).length;
-
-async function deliver(runExecutionData: IRunExecutionData, id: string) {
-	const record = sim.get(id)!;
-	return await runWebhook({
-		nodeType: new RunBlob(),
-		runExecutionData,
-		request: jsonRequest(record.callback_payload, { path: pathAndQuery(String(record.callback_url)) }),
-	});
-}
+const deliver = (runExecutionData: Parameters<typeof deliverRecorded>[1], id: string) => deliverRecorded(sim, runExecutionData, id);
 
 const outputOf = (answer: Awaited<ReturnType<typeof deliver>>) =>
 	(answer.result.workflowData?.[0] ?? []).map((item) => item.json as IDataObject);
