@@ -108,8 +108,12 @@ function runCommand(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, echo = false
 
 const reservedPorts = new Set();
 
-/** The kernel's range for ports picked by bind(0) and outgoing connections ("32768 60999" on Linux). */
+/** The kernel's range for ports picked by bind(0) and outgoing connections ("32768 60999" on Linux), read once. */
+let ephemeral = null;
 function ephemeralRange() {
+	return (ephemeral ??= readEphemeralRange());
+}
+function readEphemeralRange() {
 	try {
 		const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
 		if (lo > 0 && hi >= lo) return [lo, hi];

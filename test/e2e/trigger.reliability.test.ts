@@ -8,11 +8,11 @@ import { createSimulator } from '../simulator';
 import {
 	API_KEY,
 	RUNTIMES,
-	SETUP_TIMEOUT_MS,
 	chain,
 	credentialFixture,
 	noOpNode,
 	nodeOutput,
+	setUpEveryRuntime,
 	sleep,
 	triggerNode,
 	triggerPath,
@@ -81,44 +81,32 @@ function runtimeTools(sim: Sim, n8n: N8n) {
 	return { signedUrl, generation, executionsFor, deliveriesOf, slowApiScenario };
 }
 
-const setups = new Map<string, { sim: Sim; n8n: N8n; slowApi: Promise<string> }>();
-
 // Both runtimes are set up before the first test, and each starts its slow-API scenario at once: its 35 s hang passes
 // for the two runtimes side by side. Every other scenario of a runtime runs after its slow one has been checked.
-beforeAll(async () => {
-	await Promise.all(
-		RUNTIMES.map(async (runtime) => {
-			const sim = await createSimulator({
-				port: 0,
-				timing: { queueMs: 100, processingMs: 300 },
-				videoSize: 64 * 1024,
-				// RunBlob's retry schedule (30/60/120/240/480 s) scaled 1:100, but its real 30 s per-delivery timeout.
-				callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
-				callbackFaults: (record: { prompt: string }) => (/copies/.test(record.prompt) ? { duplicate: 3 } : {}),
-			});
-			const setup = { sim, n8n: undefined as unknown as N8n, slowApi: Promise.resolve('') };
-			setups.set(runtime, setup);
-			setup.n8n = await useSharedN8n({
-				restarts: true,
-				runtime,
-				label: 'reliability',
-				credentials: [credentialFixture(sim.url, SECRET)],
-				workflows: Object.values(WF),
-				readyPaths: [triggerPath(verifying), triggerPath(plain)],
-			});
-			setup.slowApi = runtimeTools(sim, setup.n8n).slowApiScenario();
-			// Awaited by its test; marked handled here so a failure before then is reported there, not as unhandled.
-			setup.slowApi.catch(() => undefined);
-		}),
-	);
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-	for (const { sim, n8n } of setups.values()) {
-		await sim?.close();
-		await n8n?.detach();
-	}
-}, 60_000);
+const setups = setUpEveryRuntime(async (runtime, onClose) => {
+	const sim: Sim = await createSimulator({
+		port: 0,
+		timing: { queueMs: 100, processingMs: 300 },
+		videoSize: 64 * 1024,
+		// RunBlob's retry schedule (30/60/120/240/480 s) scaled 1:100, but its real 30 s per-delivery timeout.
+		callbacks: { allowHttp: 'loopback', retryDelaysMs: [300, 600, 1200, 2400, 4800], timeoutMs: 30_000 },
+		callbackFaults: (record: { prompt: string }) => (/copies/.test(record.prompt) ? { duplicate: 3 } : {}),
+	});
+	onClose(() => sim.close());
+	const n8n = await useSharedN8n({
+		restarts: true,
+		runtime,
+		label: 'reliability',
+		credentials: [credentialFixture(sim.url, SECRET)],
+		workflows: Object.values(WF),
+		readyPaths: [triggerPath(verifying), triggerPath(plain)],
+	});
+	onClose(() => n8n.detach());
+	const slowApi = runtimeTools(sim, n8n).slowApiScenario();
+	// Awaited by its test; marked handled here so a failure before then is reported there, not as unhandled.
+	slowApi.catch(() => undefined);
+	return { sim, n8n, slowApi };
+});
 
 describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runtime) => {
 	let sim: Sim;

@@ -4,13 +4,13 @@ import { useSharedN8n } from './shared';
 import { createSimulator, videoSha256 } from '../simulator';
 import {
 	RUNTIMES,
-	SETUP_TIMEOUT_MS,
 	binaryFile,
 	chain,
 	credentialFixture,
 	noOpNode,
 	nodeOutput,
 	runBlobNode,
+	setUpEveryRuntime,
 	sha256File,
 	sleep,
 	splitPromptsNode,
@@ -86,47 +86,32 @@ function startSimulator(): Promise<Sim> {
 	});
 }
 
-/** Per runtime: its simulator, its attachment to the shared n8n, and the run that is to end by timing out. */
-const setups = new Map<string, { sim: Sim; n8n: N8n; timeoutRunId: string; timeoutRunStartedAt: number }>();
-
 // Both runtimes are set up before the first scenario, and each starts its timeout run at once: n8n's wait timer resumes
 // a run no sooner than its Max Wait (1 minute), so the two minutes pass side by side, under the other scenarios.
-beforeAll(async () => {
-	await Promise.all(
-		RUNTIMES.map(async (runtime) => {
-			const sim = await startSimulator();
-			const setup = { sim, n8n: undefined as unknown as N8n, timeoutRunId: '', timeoutRunStartedAt: 0 };
-			setups.set(runtime, setup);
-			setup.n8n = await useSharedN8n({
-				restarts: true,
-				runtime,
-				label: 'wait',
-				credentials: [credentialFixture(sim.url)],
-				workflows: Object.values(WF),
-			});
-			setup.timeoutRunStartedAt = Date.now();
-			setup.timeoutRunId = await startRun(setup.n8n, WF.timeout, ['lost video #1', 'lost video #2']);
-		}),
-	);
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-	for (const { sim, n8n } of setups.values()) {
-		await sim?.close();
-		await n8n?.detach();
-	}
-}, 60_000);
+const setups = setUpEveryRuntime(async (runtime, onClose) => {
+	const sim: Sim = await startSimulator();
+	onClose(() => sim.close());
+	const n8n = await useSharedN8n({
+		restarts: true,
+		runtime,
+		label: 'wait',
+		credentials: [credentialFixture(sim.url)],
+		workflows: Object.values(WF),
+	});
+	onClose(() => n8n.detach());
+	const startedAt = Date.now();
+	const timeoutRun = { id: await startRun(n8n, WF.timeout, ['lost video #1', 'lost video #2']), startedAt };
+	return { sim, n8n, timeoutRun };
+});
 
 describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 	let sim: Sim;
 	let n8n: N8n;
-	const timeoutRun = { executionId: '', startedAt: 0 };
+	/** The run started at the beginning that is to end by timing out. */
+	let timeoutRun: { id: string; startedAt: number };
 
 	beforeAll(() => {
-		const setup = setups.get(runtime)!;
-		({ sim, n8n } = setup);
-		timeoutRun.executionId = setup.timeoutRunId;
-		timeoutRun.startedAt = setup.timeoutRunStartedAt;
+		({ sim, n8n, timeoutRun } = setups.get(runtime)!);
 	});
 
 	async function untilWaiting(executionId: string) {
@@ -250,7 +235,7 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
 		// The timeout run resumes one minute after it started: a restart at that very moment would end it "crashed"
 		// (n8n stops a running execution), so once the minute is near, the restart comes after it.
-		if (Date.now() > timeoutRun.startedAt + 50_000) await finished(timeoutRun.executionId, 200_000);
+		if (Date.now() > timeoutRun.startedAt + 50_000) await finished(timeoutRun.id, 200_000);
 		await n8n.restart();
 		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
 		sim.finish(generation.generation_id, { status: 'completed' });
@@ -272,7 +257,7 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 
 	test('a lost callback ends in the timeout outcome that names every generation', async () => {
 		// Started before the first scenario of either runtime, so its minute passes while the other scenarios run.
-		const execution = await finished(timeoutRun.executionId, 200_000);
+		const execution = await finished(timeoutRun.id, 200_000);
 		expect(execution.status).toBe('success');
 		const items = nodeOutput(execution, 'RunBlob');
 		// Submitted in parallel: the generation of each input, by its prompt, whatever order RunBlob received them in.

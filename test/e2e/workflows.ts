@@ -60,4 +60,25 @@ export async function sha256File(file: string): Promise<string> {
 	return hash.digest('hex');
 }
 
+/**
+ * Sets every runtime up before the first test, all at once, and tears them down after the last: for files that start a
+ * long scenario on every runtime at the beginning, so the runtimes' waits pass side by side. `onClose` registers what
+ * the teardown undoes (in reverse order, also for a setup that failed halfway). Returns the setups by runtime.
+ */
+export function setUpEveryRuntime<T>(
+	setUp: (runtime: Runtime, onClose: (close: () => Promise<unknown>) => void) => Promise<T>,
+): Map<Runtime, T> {
+	const setups = new Map<Runtime, T>();
+	const closers: Array<() => Promise<unknown>> = [];
+	beforeAll(async () => {
+		await Promise.all(
+			RUNTIMES.map(async (runtime) => setups.set(runtime, await setUp(runtime, (close) => closers.push(close)))),
+		);
+	}, SETUP_TIMEOUT_MS);
+	afterAll(async () => {
+		for (const close of closers.splice(0).reverse()) await close();
+	}, 60_000);
+	return setups;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
