@@ -145,11 +145,38 @@ async function freePort() {
 	const high = ephemeralLow > low + 1000 ? ephemeralLow - 1 : 29_999;
 	for (let i = 0; i < 200; i++) {
 		const port = low + crypto.randomInt(high - low + 1);
-		if (reservedPorts.has(port) || !(await canListen(port))) continue;
+		if (reservedPorts.has(port) || !claimAcrossProcesses(port) || !(await canListen(port))) continue;
 		reservedPorts.add(port);
 		return port;
 	}
 	throw new Error(`could not find a free port in ${low}-${high}`);
+}
+
+/** How long a port handed out stays reserved against the other test processes (jest workers, a benchmark, npm start). */
+const PORT_CLAIM_MS = 10 * 60_000;
+
+/**
+ * Reserves a port against the other processes of this run (`npm test` runs three jest workers), which pick from the
+ * same range: a claim file test/e2e/.work/ports/<port> made exclusively, taken over only when older than
+ * PORT_CLAIM_MS. Without it two processes could both find a port free and both hand it out before either binds it.
+ */
+function claimAcrossProcesses(port) {
+	const dir = path.join(WORK_ROOT, 'ports');
+	const file = path.join(dir, String(port));
+	fs.mkdirSync(dir, { recursive: true });
+	try {
+		fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+		return true;
+	} catch (e) {
+		if (e.code !== 'EEXIST') throw e;
+	}
+	try {
+		if (Date.now() - fs.statSync(file).mtimeMs < PORT_CLAIM_MS) return false;
+		fs.writeFileSync(file, String(process.pid)); // an old claim: its process has bound the port long ago, or never will
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** True when something accepts TCP connections on host:port. */
@@ -348,11 +375,51 @@ function prunePackCache(keep) {
 }
 
 /**
- * Installs a packed tarball into <userFolder>/.n8n/nodes the way n8n's community-package installer does.
+ * Installs a packed tarball into <userFolder>/.n8n/nodes the way n8n's community-package installer does. The package
+ * has no dependencies, so one `npm install` per tarball is enough: it is made once into a folder next to the other
+ * installs of this run (test/e2e/.work/installed/<hash of the tarball>) and copied from there. A queue cluster has four
+ * members per version, each with its own user folder; eight npm installs at once cost the cluster start ~20 s of CPU.
+ * A nodes folder that already holds something (the playground's, kept between runs) gets a real `npm install` on top.
  * @returns {Promise<void>}
  */
 async function installPackage(userFolder, tarball) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	if (fs.existsSync(path.join(nodesDir, 'package.json'))) return npmInstallInto(nodesDir, tarball);
+	const template = await installedTemplate(tarball);
+	fs.mkdirSync(path.dirname(nodesDir), { recursive: true });
+	fs.cpSync(template, nodesDir, { recursive: true });
+}
+
+/** The nodes folder with only this tarball installed (made once per tarball content, under a lock). */
+async function installedTemplate(tarball) {
+	const digest = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex').slice(0, 16);
+	const dir = path.join(WORK_ROOT, 'installed', digest);
+	if (fs.existsSync(path.join(dir, '.complete'))) return dir;
+	return withLock(`${dir}.lock`, async () => {
+		if (fs.existsSync(path.join(dir, '.complete'))) return dir;
+		const tmp = `${dir}.tmp-${process.pid}`;
+		fs.rmSync(tmp, { recursive: true, force: true });
+		await npmInstallInto(tmp, tarball);
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.renameSync(tmp, dir);
+		fs.writeFileSync(path.join(dir, '.complete'), '');
+		pruneInstalled(digest);
+		return dir;
+	});
+}
+
+/** Keeps the three newest template installs. */
+function pruneInstalled(keep) {
+	const dir = path.join(WORK_ROOT, 'installed');
+	const entries = fs
+		.readdirSync(dir)
+		.filter((d) => d !== keep && /^[0-9a-f]{16}$/.test(d))
+		.map((d) => ({ d, t: fs.statSync(path.join(dir, d)).mtimeMs }))
+		.sort((a, b) => b.t - a.t);
+	for (const { d } of entries.slice(2)) fs.rmSync(path.join(dir, d), { recursive: true, force: true });
+}
+
+async function npmInstallInto(nodesDir, tarball) {
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pkgFile = path.join(nodesDir, 'package.json');
 	// No "name": jest's haste map would warn about duplicate package names across work folders.
@@ -412,24 +479,45 @@ function startWatchdog(pgid) {
 	wd.unref();
 }
 
-/** Deletes all but the newest KEEP_RECENT instance folders (never ones whose n8n is still running). */
+/**
+ * Creates an instance folder (and its user folder `home`) owned by this process: pruneWorkFolders leaves it alone while
+ * this process lives, even before its n8n starts (a queue cluster prepares a spare worker's folder minutes ahead).
+ */
+function makeWorkDir(workDir) {
+	fs.mkdirSync(path.join(workDir, 'home'), { recursive: true });
+	fs.writeFileSync(path.join(workDir, 'owner.pid'), String(process.pid));
+	return workDir;
+}
+
+/** Deletes all but the newest KEEP_RECENT instance folders (never one whose n8n or owning test process still runs). */
 function pruneWorkFolders() {
 	if (!fs.existsSync(WORK_ROOT)) return;
 	const dirs = fs
 		.readdirSync(WORK_ROOT, { withFileTypes: true })
 		.filter((d) => d.isDirectory() && /^n8n-/.test(d.name))
 		.map((d) => path.join(WORK_ROOT, d.name))
-		.filter((d) => {
-			try {
-				const pid = Number(fs.readFileSync(path.join(d, 'n8n.pid'), 'utf8'));
-				return !(pid && isAlive(pid));
-			} catch {
-				return true;
-			}
-		})
+		.filter((d) =>
+			['n8n.pid', 'owner.pid'].every((f) => {
+				try {
+					const pid = Number(fs.readFileSync(path.join(d, f), 'utf8'));
+					return !(pid && isAlive(pid));
+				} catch {
+					return true;
+				}
+			}),
+		)
 		.map((d) => ({ d, t: fs.statSync(d).mtimeMs }))
 		.sort((a, b) => b.t - a.t);
 	for (const { d } of dirs.slice(Math.max(0, KEEP_RECENT))) fs.rmSync(d, { recursive: true, force: true });
+	// Port claims that no longer reserve anything (claimAcrossProcesses).
+	const ports = path.join(WORK_ROOT, 'ports');
+	for (const f of fs.existsSync(ports) ? fs.readdirSync(ports) : []) {
+		try {
+			if (Date.now() - fs.statSync(path.join(ports, f)).mtimeMs > PORT_CLAIM_MS) fs.rmSync(path.join(ports, f), { force: true });
+		} catch {
+			// removed by another process meanwhile
+		}
+	}
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -575,8 +663,7 @@ async function startN8n(options = {}) {
 	const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 	const label = (options.label || '').replace(/[^a-zA-Z0-9_.-]+/g, '-');
 	const workDir = path.join(WORK_ROOT, `n8n-${stamp}-${runtimeName}${label ? `-${label}` : ''}-${crypto.randomBytes(3).toString('hex')}`);
-	const userFolder = path.join(workDir, 'home');
-	fs.mkdirSync(userFolder, { recursive: true });
+	const userFolder = path.join(makeWorkDir(workDir), 'home');
 
 	t = Date.now();
 	if (tarball) await installPackage(userFolder, tarball);
@@ -996,6 +1083,7 @@ module.exports = {
 	ensureRuntime,
 	packPackage,
 	installPackage,
+	makeWorkDir,
 	httpRequest,
 	freePort,
 	portInUse,

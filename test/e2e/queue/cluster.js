@@ -13,7 +13,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { startN8n, ensureRuntime, packPackage, installPackage, freePort, portInUse, n8nEnv, httpRequest, recordPhase, WORK_ROOT } = require('../harness');
+const { startN8n, ensureRuntime, packPackage, installPackage, makeWorkDir, freePort, portInUse, n8nEnv, httpRequest, recordPhase, WORK_ROOT } = require('../harness');
 const { startGroup, waitUntil } = require('../services/processes');
 const { startBalancer } = require('./balancer');
 
@@ -89,8 +89,7 @@ async function startCluster(o) {
 		serial += 1;
 		const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 		const workDir = path.join(WORK_ROOT, `n8n-${stamp}-${o.runtime}-${label}-${command}${serial}-${crypto.randomBytes(3).toString('hex')}`);
-		const userFolder = path.join(workDir, 'home');
-		fs.mkdirSync(userFolder, { recursive: true });
+		const userFolder = path.join(makeWorkDir(workDir), 'home');
 		const t = Date.now();
 		await installPackage(userFolder, tarball);
 		recordPhase('cluster package install (one member)', (Date.now() - t) / 1000, { runtime: o.runtime, label });
