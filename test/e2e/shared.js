@@ -1,7 +1,7 @@
 // One n8n per runtime per jest run, shared by the e2e files that do not need an n8n of their own (a cluster, a special
 // environment). n8n start-up was most of each file's time (test/e2e/README.md, "Where the time goes"). A file with a
-// restart scenario shares when it runs alone in jest's main process (--runInBand) and restarts the shared n8n through
-// the control endpoint; in a parallel run it gets its own.
+// restart scenario shares when it runs alone in jest's main process (-i / --runInBand) and restarts the shared n8n
+// through the control endpoint; in a parallel run (`npm test`: three jest workers) it gets its own.
 //
 //   global setup:    startSharedN8n(['current', 'oldest'])   prepares them; the first useSharedN8n has them all started
 //   a test file:     const n8n = await useSharedN8n({ runtime, label, credentials, workflows });  …  await n8n.detach();
@@ -150,6 +150,16 @@ async function stopSharedN8n() {
 // ---------------------------------------------------------------------------------------------------------------------
 // A test file's handle
 
+/** Whether the shared n8n of a runtime is owned by another process (a jest worker's file sees the main process's). */
+function startedElsewhere(runtime) {
+	try {
+		const starter = Number(fs.readFileSync(startingFile(runtime), 'utf8'));
+		return Boolean(starter) && starter !== process.pid;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * Waits for the shared n8n of a runtime; null when this run has none.
  * @param {string} runtime
@@ -198,11 +208,13 @@ async function waitForShared(runtime) {
  *   created with their fixture ids; `active` ones are activated
  * @param {string[]} [o.readyPaths] production webhook paths to wait for (Webhook-node paths are added)
  * @param {boolean} [o.restarts] the file calls restart(): it shares only when it runs alone (in jest's main process,
- *   --runInBand, as `npm test` does); in a parallel run it gets an n8n of its own
+ *   -i / --runInBand); in a parallel run (`npm test`, `npm run test:e2e`: three workers) it gets an n8n of its own
  */
 async function useSharedN8n({ runtime, label, credentials = [], workflows = [], readyPaths = [], restarts = false }) {
 	const t0 = Date.now();
-	let facts = await waitForShared(runtime);
+	// A restarting file outside the setup's process gets its own n8n: it need not wait for the shared start.
+	const ownForRestarts = restarts && startedElsewhere(runtime);
+	let facts = ownForRestarts ? null : await waitForShared(runtime);
 	if (facts && restarts && facts.setupPid !== process.pid) facts = null;
 	/** @type {any} */
 	let own = null;
