@@ -27,6 +27,7 @@ class DurationReporter {
 		// The e2e global setup (which runs before this) already started this run's file: the shared n8n starts are in it.
 		if (!process.env.RUNBLOB_E2E_PHASES_FRESH) fs.rmSync(this.phasesFile, { force: true });
 		this.load = os.loadavg();
+		this.cpu = cpuTimes();
 	}
 
 	/** file → "n8n start 2 × 11.0 s, stop 2 × 0.3 s" from the harness's records of this run. */
@@ -75,7 +76,8 @@ class DurationReporter {
 		const load = (l) => (l ? l.map((x) => x.toFixed(1)).join(' / ') : '?');
 		const lines = [
 			'',
-			`Test file durations (slowest first); load average (1/5/15 min) at start ${load(this.load)}, at end ${load(os.loadavg())}:`,
+			`Test file durations (slowest first); load average (1/5/15 min) at start ${load(this.load)}, at end ${load(os.loadavg())}` +
+				`${busyCores(this.cpu, cpuTimes())}:`,
 		];
 		for (const project of projects) {
 			const files = this.files.filter((f) => f.project === project).sort((a, b) => b.seconds - a.seconds);
@@ -109,6 +111,25 @@ function rank(project) {
 
 function fmt(seconds) {
 	return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${seconds.toFixed(1)}s`;
+}
+
+/** The machine's CPU time so far, busy and total, summed over its cores (os.cpus(): milliseconds). */
+function cpuTimes() {
+	let busy = 0;
+	let total = 0;
+	for (const { times } of os.cpus()) {
+		const all = times.user + times.nice + times.sys + times.idle + times.irq;
+		total += all;
+		busy += all - times.idle;
+	}
+	return { busy, total, cores: os.cpus().length };
+}
+
+/** "; CPU busy 1.85 of 2 cores" over the run: near all cores means the run is bound by CPU, not by waiting. */
+function busyCores(start, end) {
+	const total = start ? end.total - start.total : 0;
+	if (total <= 0) return '';
+	return `; CPU busy ${((end.cores * (end.busy - start.busy)) / total).toFixed(2)} of ${end.cores} cores`;
 }
 
 module.exports = DurationReporter;
