@@ -27,7 +27,7 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 	let displayParameter: (values: object, property: Property, node: object, description: object, root: object) => boolean;
 
 	beforeAll(async () => {
-		n8n = await useSharedN8n({ runtime, label: 'editor-options' });
+		n8n = await useSharedN8n({ runtime, label: 'editor-options', editor: true });
 		const served = await n8n.http('GET', '/types/nodes.json', { auth: 'cookie' });
 		expect(served.status).toBe(200);
 		const entries = (served.json as Served[]).filter((n) => n.name === 'n8n-nodes-runblob.runBlob');

@@ -207,10 +207,13 @@ async function waitForShared(runtime) {
  * @param {Array<{ id: string, name: string, nodes: any[], connections: any, active?: boolean, [k: string]: any }>} [o.workflows]
  *   created with their fixture ids; `active` ones are activated
  * @param {string[]} [o.readyPaths] production webhook paths to wait for (Webhook-node paths are added)
+ * @param {boolean} [o.editor] the file reads what only the editor's server serves (/types/*.json, the editor in a browser).
+ *   The shared n8n always serves it; an n8n of the file's own starts without it otherwise (N8N_DISABLE_UI: about 3–5 s
+ *   of CPU less per start, measured on both versions; webhooks, REST and public API are the same)
  * @param {boolean} [o.restarts] the file calls restart(): it shares only when it runs alone (in jest's main process,
  *   -i / --runInBand); in a parallel run (`npm test`, `npm run test:e2e`: three workers) it gets an n8n of its own
  */
-async function useSharedN8n({ runtime, label, credentials = [], workflows = [], readyPaths = [], restarts = false }) {
+async function useSharedN8n({ runtime, label, credentials = [], workflows = [], readyPaths = [], restarts = false, editor = false }) {
 	const t0 = Date.now();
 	// A restarting file outside the setup's process gets its own n8n: it need not wait for the shared start.
 	const ownForRestarts = restarts && startedElsewhere(runtime);
@@ -219,7 +222,7 @@ async function useSharedN8n({ runtime, label, credentials = [], workflows = [], 
 	/** @type {any} */
 	let own = null;
 	if (!facts) {
-		own = await startN8n({ runtime, label, env: { ...SHARED_ENV } });
+		own = await startN8n({ runtime, label, env: { ...SHARED_ENV, ...(editor ? {} : { N8N_DISABLE_UI: 'true' }) } });
 	}
 	const waited = secondsSince(t0);
 	const t1 = Date.now();

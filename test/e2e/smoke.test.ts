@@ -44,6 +44,7 @@ describe.each(RUNTIMES)('n8n runtime "%s"', (runtime) => {
 		n8n = await useSharedN8n({
 			runtime,
 			label: 'smoke',
+			editor: true, // reads /types/nodes.json
 			credentials: [
 				credential('smokeCredGood001', 'RunBlob (valid key)', GOOD_KEY),
 				credential('smokeCredWrong01', 'RunBlob (wrong key)', 'sk-sim-wrong-key'),
