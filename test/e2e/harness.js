@@ -797,7 +797,12 @@ async function startN8n(options = {}) {
 		const onData = (d) => {
 			const s = d.toString();
 			logText += s;
-			fs.appendFileSync(logFile, s);
+			try {
+				fs.appendFileSync(logFile, s);
+			} catch (e) {
+				// Output can arrive after stop({ removeWorkDir }) removed the folder.
+				if (e.code !== 'ENOENT') throw e;
+			}
 			if (verbose()) process.stderr.write(s);
 		};
 		child.stdout.on('data', onData);

@@ -284,6 +284,28 @@ describe('reads', () => {
 });
 
 describe('lifecycle', () => {
+	test('the state follows the clock: a read applies transitions whose timers have not fired (a busy machine runs them late)', async () => {
+		const s = await sim({ timing: { queueMs: 200, processingMs: 200 } });
+		s.timers.after = () => null; // every timer "late": none ever fires
+		const get = async (id) => (await request(s.url, 'GET', `/v1/sora/generations/${id}/`)).json;
+		const id = (await generate(s, { prompt: 'late timers' })).json.generation_id;
+		expect(await get(id)).toMatchObject({ status: 'pending' });
+		await sleep(300);
+		const mid = await get(id);
+		expect(mid).toMatchObject({ status: 'processing', video_url: null });
+		expect(mid.progress_pct).toBeGreaterThan(0); // counted from the end of its queue time, not from this read
+		await sleep(200);
+		expect(await get(id)).toMatchObject({ status: 'completed', progress_pct: 100 });
+		const listed = (await request(s.url, 'GET', '/v1/sora/generations')).json;
+		expect(listed.find((g) => g.generation_id === id)).toMatchObject({ status: 'completed' });
+
+		// Finished the moment it is created: the first read says completed.
+		const instant = await sim({ timing: { queueMs: 0, processingMs: 0 } });
+		instant.timers.after = () => null;
+		const now = (await generate(instant, { prompt: 'instant' })).json.generation_id;
+		expect((await request(instant.url, 'GET', `/v1/sora/generations/${now}/`)).json).toMatchObject({ status: 'completed', progress_pct: 100 });
+	});
+
 	test('pending (queue position) → processing (progress_pct rising) → completed', async () => {
 		const s = await sim({ timing: { queueMs: 300, processingMs: 600 } });
 		const statuses = [];

@@ -108,16 +108,42 @@ class GenerationStore {
 		return rec;
 	}
 
-	/** @param {any} rec */
-	startProcessing(rec) {
+	/**
+	 * Applies the transitions whose time has come but whose timer has not fired yet (a busy event loop runs timers
+	 * late), before a status read: like RunBlob's, the state follows the clock. A job set to finish the moment it is
+	 * created (queueMs 0, processingMs 0) then reads completed at once, on a loaded machine too. Outcomes and deadlines
+	 * are decided exactly as when the timers fire.
+	 * @param {any} rec
+	 */
+	catchUp(rec) {
+		const now = Date.now();
+		if (rec.status === 'pending' && rec.timing.queueMs < rec.deadlineMs && now >= rec.createdAtMs + rec.timing.queueMs) {
+			this.deps.timers.cancel(rec.timer);
+			this.startProcessing(rec, rec.createdAtMs + rec.timing.queueMs);
+		}
+		if (
+			rec.status === 'processing' &&
+			rec.timing.processingMs <= rec.deadlineMs - rec.timing.queueMs &&
+			now >= rec.startedAtMs + rec.timing.processingMs
+		) {
+			this.terminate(rec, null);
+		}
+	}
+
+	/**
+	 * @param {any} rec
+	 * @param {number} [startedAtMs] when it began processing (catchUp: when its queue time ended)
+	 */
+	startProcessing(rec, startedAtMs = Date.now()) {
 		if (rec.status !== 'pending') return;
 		rec.status = 'processing';
-		rec.startedAtMs = Date.now();
+		rec.startedAtMs = startedAtMs;
 		const left = rec.deadlineMs - rec.timing.queueMs;
+		const late = Date.now() - startedAtMs;
 		rec.timer =
 			rec.timing.processingMs > left
-				? this.deps.timers.after(() => this.terminate(rec, TIMEOUT), left)
-				: this.deps.timers.after(() => this.terminate(rec, null), rec.timing.processingMs);
+				? this.deps.timers.after(() => this.terminate(rec, TIMEOUT), left - late)
+				: this.deps.timers.after(() => this.terminate(rec, null), rec.timing.processingMs - late);
 		this.deps.emit('status', this.snapshot(rec));
 	}
 

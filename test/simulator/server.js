@@ -632,6 +632,7 @@ class Simulator extends EventEmitter {
 				if (!family.isId(id)) return family.invalidId || family.notFound;
 				const rec = this.store.raw(id);
 				if (!rec || rec.owner !== owner || rec.family !== family) return family.notFound;
+				this.store.catchUp(rec);
 				return { status: 200, body: this.store.statusObject(rec) };
 			}
 			case 'list': {
@@ -640,6 +641,7 @@ class Simulator extends EventEmitter {
 				const q = validateListQuery(url.searchParams, limits);
 				if (!q.ok) return { status: q.status, body: q.body };
 				const page = this.store.list(owner, family.name).slice(q.offset, q.offset + q.limit);
+				for (const r of page) this.store.catchUp(r);
 				return { status: 200, body: page.map((r) => this.store.statusObject(r)) };
 			}
 			case 'balance':

@@ -38,7 +38,12 @@ function startGroup(cmd, args, { env, cwd, logFile }) {
 	const onData = (d) => {
 		const s = d.toString();
 		text += s;
-		fs.appendFileSync(logFile, s);
+		try {
+			fs.appendFileSync(logFile, s);
+		} catch (e) {
+			// Output can still arrive after stop() resolved and the caller removed the folder (seen with Postgres under load).
+			if (e.code !== 'ENOENT') throw e;
+		}
 	};
 	child.stdout.on('data', onData);
 	child.stderr.on('data', onData);
