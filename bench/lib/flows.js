@@ -4,40 +4,17 @@ const {
 	API_KEY,
 	chain,
 	noOpNode,
+	promptsWorkflow,
 	runBlobNode,
+	splitPromptsNode,
 	uuidFrom,
 	webhookNode,
 } = require('../../test/e2e/fixtures');
 const { sleep } = require('./util');
 
-/** Turns `{ prompts: [...] }` posted to the webhook into one item per prompt. */
-function splitPromptsNode(name = 'Prompts') {
-	return {
-		id: uuidFrom(`bench-split:${name}`),
-		name,
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [0, 0],
-		parameters: {
-			jsCode: 'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));',
-		},
-	};
-}
-
 /** Webhook (answers at once) → split prompts → RunBlob Generate (completion given) → NoOp. */
 function generateFlow(id, path, parameters) {
-	return chain(id, `bench: ${path}`, [
-		webhookNode('Start', path),
-		splitPromptsNode(),
-		runBlobNode('RunBlob', {
-			operation: 'generate',
-			prompt: '={{ $json.prompt }}',
-			orientation: '16:9',
-			duration: 10,
-			...parameters,
-		}),
-		noOpNode('Done'),
-	]);
+	return promptsWorkflow(id, `bench: ${path}`, path, parameters);
 }
 
 /** n8n's Wait node "On Webhook Call": the run parks until its resume URL is POSTed (the waiting-cost baseline). */

@@ -108,6 +108,45 @@ function chain(id, name, nodes, active = true) {
 	return { id, name, active, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+/**
+ * Turns `{ prompts: [...] }` posted to the webhook into one item per prompt.
+ * @returns {Node}
+ */
+function splitPromptsNode(name = 'Prompts') {
+	return {
+		id: uuidFrom(`split:${name}`),
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [200, 0],
+		parameters: { jsCode: 'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));' },
+	};
+}
+
+/**
+ * Webhook (answers at once) → one item per prompt → RunBlob Generate (a 16:9 10-s video unless `parameters` say
+ * otherwise) → `last` (a No Op).
+ * @param {string} id
+ * @param {string} name
+ * @param {string} path the webhook's path
+ * @param {Record<string, unknown>} parameters
+ * @returns {Workflow}
+ */
+function promptsWorkflow(id, name, path, parameters, last = noOpNode('Done')) {
+	return chain(id, name, [
+		webhookNode('Start', path),
+		splitPromptsNode(),
+		runBlobNode('RunBlob', {
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			orientation: '16:9',
+			duration: 10,
+			...parameters,
+		}),
+		last,
+	]);
+}
+
 /** A RunBlob Trigger's production webhook path, as in harness webhookUrl(path): `<webhookId>/webhook`. */
 function triggerPath(/** @type {Node} */ node) {
 	return `${node.webhookId}/webhook`;
@@ -123,5 +162,7 @@ module.exports = {
 	triggerNode,
 	noOpNode,
 	chain,
+	splitPromptsNode,
+	promptsWorkflow,
 	triggerPath,
 };

@@ -3,63 +3,22 @@
 // callback submits nothing more, and a balance below the minimum submits nothing at all.
 import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
-import {
-	RUNTIMES,
-	SETUP_TIMEOUT_MS,
-	chain,
-	credentialFixture,
-	noOpNode,
-	runBlobNode,
-	sleep,
-	webhookNode,
-} from './workflows';
-import type { Node } from './workflows';
+import { RUNTIMES, SETUP_TIMEOUT_MS, chain, credentialFixture, jobsWorkflow, runBlobV2, sleep, webhookNode } from './workflows';
+import { finishedRun, startRun } from './runs';
 
 type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
 type Sim = any;
 
-function runBlobV2(name: string, parameters: Record<string, unknown>): Node {
-	return { ...runBlobNode(name, parameters), typeVersion: 2 };
-}
-
-/** Turns `{ jobs: [{model, prompt}] }` posted to the webhook into one item per job, each numbered. */
-const splitJobs: Node = {
-	id: '7d2e9a40-5b1c-4f3e-9a8d-1c2b3a4d5e01',
-	name: 'Jobs',
-	type: 'n8n-nodes-base.code',
-	typeVersion: 2,
-	position: [200, 0],
-	parameters: { jsCode: 'return $input.first().json.body.jobs.map((job, n) => ({ json: { ...job, n } }));' },
-};
-
-function generateWorkflow(id: string, path: string, options: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-	return chain(id, `resubmit ${path}`, [
-		webhookNode('Start', path),
-		{ ...splitJobs },
-		runBlobV2('RunBlob', {
-			operation: 'generate',
-			model: '={{ $json.model }}',
-			prompt: '={{ $json.prompt }}',
-			completion: 'waitForVideo',
-			waitOptions: options,
-			...extra,
-		}),
-		noOpNode('Done'),
-	]);
-}
-
 const WF = {
-	resubmit: generateWorkflow('e2eResubmitBatch', 'resubmit-batch', { resubmitAttempts: 1 }),
-	twice: generateWorkflow('e2eResubmitTwice', 'resubmit-twice', { resubmitAttempts: 2 }),
-	minimum: generateWorkflow('e2eResubmitMinBa', 'resubmit-minimum', {}, { minimumBalance: 50 }),
+	resubmit: jobsWorkflow('e2eResubmitBatch', 'resubmit-batch', { resubmitAttempts: 1 }),
+	twice: jobsWorkflow('e2eResubmitTwice', 'resubmit-twice', { resubmitAttempts: 2 }),
+	minimum: jobsWorkflow('e2eResubmitMinBa', 'resubmit-minimum', {}, { minimumBalance: 50 }),
 	balance: chain('e2eResubmitBalan', 'get balance', [
 		webhookNode('Start', 'resubmit-balance'),
 		runBlobV2('RunBlob', { resource: 'account', operation: 'getBalance' }),
 	]),
 };
-
-const FINISHED = (status: string) => !['new', 'running', 'waiting', 'unknown'].includes(status);
 
 describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runtime) => {
 	const generationsOf = new Map<string, number>();
@@ -78,8 +37,6 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 				const n = (generationsOf.get(record.prompt) ?? 0) + 1;
 				generationsOf.set(record.prompt, n);
 				if (/replay/.test(record.prompt) && n > 1) return { queueMs: 100, processingMs: 4000 };
-				// A "restart" prompt's second generation renders until the test finishes it.
-				if (/restart/.test(record.prompt) && n > 1) return { queueMs: 100, processingMs: 600_000 };
 				// Upstream errors finish first, refusals together with the renders that complete: Kling O3 reports the
 				// reason only in its callback (its status read says "see webhook"), so the callback that finds the batch
 				// finished may have read a refusal without it; the run then waits for the refusal's own callback
@@ -95,7 +52,6 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 			},
 		});
 		n8n = await useSharedN8n({
-			restarts: true,
 			runtime,
 			label: 'resubmit',
 			credentials: [credentialFixture(sim.url)],
@@ -108,26 +64,8 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 		await n8n?.detach();
 	}, 60_000);
 
-	async function run(workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> }, body: unknown) {
-		const before = new Set((await n8n.executions({ workflowId: workflow.id })).map((e) => e.id));
-		const res = await n8n.http('POST', n8n.webhookUrl(String(workflow.nodes[0].parameters.path)), { body });
-		expect(res.status).toBe(200);
-		const started = await n8n.waitForExecution((e) => !before.has(e.id), 30_000, {
-			workflowId: workflow.id,
-			includeData: false,
-		});
-		return String(started.id);
-	}
-
-	async function finished(executionId: string, timeoutMs = 90_000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const execution = await n8n.execution(executionId);
-			if (FINISHED(execution.status)) return execution;
-			if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${execution.status}`);
-			await sleep(250);
-		}
-	}
+	const run = (workflow: (typeof WF)[keyof typeof WF], body: unknown) => startRun(n8n, workflow, body);
+	const finished = (executionId: string) => finishedRun(n8n, executionId);
 
 	/** The RunBlob node's last run (each attempt round is one more run of the node). */
 	function lastOutput(execution: any): any[] {
@@ -245,24 +183,6 @@ describe.each(RUNTIMES)('Resubmit Failed Generations in n8n runtime "%s"', (runt
 		expect(item.json.attempts.map((a: any) => a.generation_id)).toEqual([first.generation_id, second.generation_id]);
 		expect(creates() - createsBefore).toBe(2);
 	}, 180_000);
-
-	test('n8n restarts while the run waits for a resubmitted generation: the run finishes with both attempts', async () => {
-		const createsBefore = creates();
-		const executionId = await run(WF.resubmit, { jobs: [{ model: 'kling_o3', prompt: 'o3 restart flaky sixteen' }] });
-		const second = await sim.waitFor(() => {
-			const mine = sim.generations().filter((g: any) => g.prompt === 'o3 restart flaky sixteen');
-			return mine.length === 2 ? mine[0] : null;
-		}, 30_000);
-		for (let i = 0; i < 100 && (await n8n.execution(executionId, { includeData: false })).status !== 'waiting'; i++) await sleep(100);
-		await n8n.restart();
-		sim.finish(second.generation_id);
-		const execution = await finished(executionId);
-		expect(execution.status).toBe('success');
-		const [item] = lastOutput(execution);
-		expect(item.json).toMatchObject({ status: 'completed', generation_id: second.generation_id });
-		expect(item.json.attempts.map((a: any) => a.status)).toEqual(['failed', 'completed']);
-		expect(creates() - createsBefore).toBe(2);
-	}, 240_000);
 
 	test('Minimum Balance refuses the whole batch when the balance is below it: zero creates', async () => {
 		sim.setBalance(12.5);

@@ -1,22 +1,11 @@
 // Callback reliability of the RunBlob Trigger inside a real n8n, on the current and the oldest supported n8n:
 // - a slow RunBlob API during "Verify With RunBlob API" never loses the callback to a "duplicate" answer;
-// - generation ids are case-insensitive; impossible dates are refused; the acknowledgement is JSON;
-// - de-duplication survives an n8n restart (workflow static data saved by n8n after webhook()).
-import { signCallbackUrl } from '../../nodes/shared/callbackContract';
+// - generation ids are case-insensitive; impossible dates are refused; the acknowledgement is JSON.
+// That de-duplication survives an n8n restart is in restart.test.ts (the scenarios that need a restart share one).
 import { useSharedN8n } from './shared';
 import { createSimulator } from '../simulator';
-import {
-	API_KEY,
-	RUNTIMES,
-	chain,
-	credentialFixture,
-	noOpNode,
-	nodeOutput,
-	setUpEveryRuntime,
-	sleep,
-	triggerNode,
-	triggerPath,
-} from './workflows';
+import { RUNTIMES, chain, credentialFixture, noOpNode, setUpEveryRuntime, sleep, triggerNode, triggerPath } from './workflows';
+import { triggerCallbacks } from './triggerCallbacks';
 
 type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
@@ -35,31 +24,7 @@ const WF = {
 
 /** One runtime's simulator, its attachment to the shared n8n, and what the tests do with them. */
 function runtimeTools(sim: Sim, n8n: N8n) {
-	const signedUrl = (node: typeof plain) => signCallbackUrl(n8n.webhookUrl(triggerPath(node)), SECRET, Date.now());
-
-	/** Creates a generation on the simulator whose callback goes to `node` (as Notify a RunBlob Trigger does). */
-	async function generation(prompt: string, node: typeof plain): Promise<string> {
-		const response = await fetch(`${sim.url}/v1/sora/generate`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ prompt, callback_url: signedUrl(node) }),
-		});
-		expect(response.status).toBe(201);
-		return String(((await response.json()) as { generation_id: string }).generation_id);
-	}
-
-	/** Executions of a workflow whose trigger output names this generation. */
-	async function executionsFor(workflowId: string, triggerName: string, generationId: string) {
-		const found = [];
-		for (const summary of await n8n.executions({ workflowId })) {
-			const execution = await n8n.execution(summary.id);
-			const [item] = nodeOutput(execution, triggerName);
-			if (item?.json.generation_id === generationId) found.push({ summary, item });
-		}
-		return found;
-	}
-
-	const deliveriesOf = (id: string) => sim.deliveries.filter((d: any) => d.generation_id === id);
+	const { signedUrl, generation, executionsFor, deliveriesOf } = triggerCallbacks(sim, n8n, SECRET);
 
 	/**
 	 * The slow-API scenario up to its last delivery: RunBlob's API hangs 35 s and then fails, then fails fast four more
@@ -94,7 +59,6 @@ const setups = setUpEveryRuntime(async (runtime, onClose) => {
 	});
 	onClose(() => sim.close());
 	const n8n = await useSharedN8n({
-		restarts: true,
 		runtime,
 		label: 'reliability',
 		credentials: [credentialFixture(sim.url, SECRET)],
@@ -189,26 +153,4 @@ describe.each(RUNTIMES)('RunBlob Trigger reliability in n8n runtime "%s"', (runt
 		expect(otherRuns[0].item.json.generation_id).toBe(other);
 		expect(await executionsFor(WF.plain.id, 'Plain Trigger', '16fd2706-8baf-433b-82eb-8c7fada847da')).toHaveLength(0);
 	}, 90_000);
-
-	test('a callback delivered before an n8n restart is still a duplicate after it', async () => {
-		const id = await generation('before the restart', plain);
-		await sim.waitFor(() => sim.get(id)?.webhook?.state === 'delivered', 20_000);
-		await n8n.waitForExecution(() => true, 20_000, { workflowId: WF.plain.id });
-		const payload = sim.get(id).callback_payload;
-
-		await n8n.restart();
-		const replay = await n8n.http('POST', signedUrl(plain), { body: payload });
-		expect(replay.status).toBe(200);
-		expect(replay.json).toEqual({ received: true, duplicate: true });
-		// The same holds for the upper-case form, and a new callback still starts its execution.
-		expect((await n8n.http('POST', signedUrl(plain), { body: { ...payload, generation_id: id.toUpperCase() } })).json).toEqual({
-			received: true,
-			duplicate: true,
-		});
-		const fresh = await generation('after the restart', plain);
-		await sim.waitFor(() => sim.get(fresh)?.webhook?.state === 'delivered', 20_000);
-		await sleep(1000);
-		expect(await executionsFor(WF.plain.id, 'Plain Trigger', id)).toHaveLength(1);
-		expect(await executionsFor(WF.plain.id, 'Plain Trigger', fresh)).toHaveLength(1);
-	}, 120_000);
 });

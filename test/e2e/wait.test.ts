@@ -5,17 +5,14 @@ import { createSimulator, videoSha256 } from '../simulator';
 import {
 	RUNTIMES,
 	binaryFile,
-	chain,
 	credentialFixture,
-	noOpNode,
 	nodeOutput,
-	runBlobNode,
 	setUpEveryRuntime,
 	sha256File,
 	sleep,
-	splitPromptsNode,
-	webhookNode,
+	waitWorkflow,
 } from './workflows';
+import { finishedRun, startRun, untilWaiting as waitingOn } from './runs';
 
 type N8n = Awaited<ReturnType<typeof useSharedN8n>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
@@ -23,44 +20,11 @@ type Sim = any;
 
 const VIDEO_SIZE = 256 * 1024;
 
-function waitWorkflow(id: string, path: string, options: Record<string, unknown> = {}) {
-	return chain(id, `wait ${path}`, [
-		webhookNode('Start', path),
-		splitPromptsNode(),
-		runBlobNode('RunBlob', {
-			operation: 'generate',
-			prompt: '={{ $json.prompt }}',
-			orientation: '16:9',
-			duration: 10,
-			completion: 'waitForVideo',
-			...options,
-		}),
-		noOpNode('Done'),
-	]);
-}
-
 const WF = {
 	basic: waitWorkflow('e2eWaitBasic0001', 'wait-basic', { downloadVideo: true }),
 	stop: waitWorkflow('e2eWaitStop00001', 'wait-stop', { onFailure: 'stop' }),
 	timeout: waitWorkflow('e2eWaitTimeout01', 'wait-timeout', { maxWaitMinutes: 1 }),
 };
-
-/** A waiting run's start: posts the prompts to the workflow's webhook and returns the new execution's id. */
-async function startRun(
-	n8n: N8n,
-	workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> },
-	prompts: string[],
-) {
-	const before = new Set((await n8n.executions({ workflowId: workflow.id })).map((e) => e.id));
-	const path = String(workflow.nodes[0].parameters.path);
-	const res = await n8n.http('POST', n8n.webhookUrl(path), { body: { prompts } });
-	expect(res.status).toBe(200);
-	const waiting = await n8n.waitForExecution((e) => !before.has(e.id), 30_000, {
-		workflowId: workflow.id,
-		includeData: false,
-	});
-	return String(waiting.id);
-}
 
 function startSimulator(): Promise<Sim> {
 	return createSimulator({
@@ -72,10 +36,8 @@ function startSimulator(): Promise<Sim> {
 		// "lost" and "forgery" callbacks never arrive; "dup" ones arrive three times.
 		callbackFaults: (record: { prompt: string }) =>
 			/lost|forgery/.test(record.prompt) ? { drop: true } : /dup/.test(record.prompt) ? { duplicate: 2 } : {},
-		// Prompts steer the simulator: "fail" fails, "slow" renders for ten minutes (the test finishes it itself; a restart
-		// of n8n on a loaded machine can take more than a minute), "#n" renders in reverse order.
+		// Prompts steer the simulator: "fail" fails, "#n" renders in reverse order.
 		timing: (record: { prompt: string }) => {
-			if (/slow/.test(record.prompt)) return { queueMs: 200, processingMs: 600_000 };
 			const n = Number(/#(\d)/.exec(record.prompt)?.[1] ?? 0);
 			return { queueMs: 100, processingMs: 400 + (6 - n) * 250 };
 		},
@@ -92,15 +54,13 @@ const setups = setUpEveryRuntime(async (runtime, onClose) => {
 	const sim: Sim = await startSimulator();
 	onClose(() => sim.close());
 	const n8n = await useSharedN8n({
-		restarts: true,
 		runtime,
 		label: 'wait',
 		credentials: [credentialFixture(sim.url)],
 		workflows: Object.values(WF),
 	});
 	onClose(() => n8n.detach());
-	const startedAt = Date.now();
-	const timeoutRun = { id: await startRun(n8n, WF.timeout, ['lost video #1', 'lost video #2']), startedAt };
+	const timeoutRun = { id: await startRun(n8n, WF.timeout, { prompts: ['lost video #1', 'lost video #2'] }) };
 	return { sim, n8n, timeoutRun };
 });
 
@@ -108,34 +68,15 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 	let sim: Sim;
 	let n8n: N8n;
 	/** The run started at the beginning that is to end by timing out. */
-	let timeoutRun: { id: string; startedAt: number };
+	let timeoutRun: { id: string };
 
 	beforeAll(() => {
 		({ sim, n8n, timeoutRun } = setups.get(runtime)!);
 	});
 
-	async function untilWaiting(executionId: string) {
-		for (let i = 0; i < 100; i++) {
-			if ((await n8n.execution(executionId, { includeData: false })).status === 'waiting') return;
-			await sleep(100);
-		}
-		throw new Error(`execution ${executionId} never started waiting`);
-	}
-
-	const start = (workflow: { id: string; nodes: Array<{ parameters: Record<string, unknown> }> }, prompts: string[]) =>
-		startRun(n8n, workflow, prompts);
-
-	async function finished(executionId: string, timeoutMs = 60_000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const execution = await n8n.execution(executionId);
-			if (execution.status !== 'waiting' && execution.status !== 'running' && execution.status !== 'new') {
-				return execution;
-			}
-			if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${execution.status}`);
-			await sleep(250);
-		}
-	}
+	const untilWaiting = (executionId: string) => waitingOn(n8n, executionId);
+	const start = (workflow: (typeof WF)[keyof typeof WF], prompts: string[]) => startRun(n8n, workflow, { prompts });
+	const finished = (executionId: string, timeoutMs?: number) => finishedRun(n8n, executionId, timeoutMs);
 
 	test('one item: the run waits in the database, then resumes once with the downloaded video', async () => {
 		const executionId = await start(WF.basic, ['a paper boat in the rain']);
@@ -227,22 +168,6 @@ describe.each(RUNTIMES)('Wait for Video in n8n runtime "%s"', (runtime) => {
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'RunBlob')[0].json.video_url).toBe(sim.get(generation.generation_id).video_url);
 	}, 90_000);
-
-	test('n8n restarts while the run waits; the callback then completes it', async () => {
-		const executionId = await start(WF.basic, ['slow render across a restart']);
-		await untilWaiting(executionId);
-		const generation = await sim.waitFor(() => sim.generations().find((g: any) => g.prompt === 'slow render across a restart'), 10_000);
-		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
-		// The timeout run resumes one minute after it started: a restart at that very moment would end it "crashed"
-		// (n8n stops a running execution), so once the minute is near, the restart comes after it.
-		if (Date.now() > timeoutRun.startedAt + 50_000) await finished(timeoutRun.id, 200_000);
-		await n8n.restart();
-		expect((await n8n.execution(executionId, { includeData: false })).status).toBe('waiting');
-		sim.finish(generation.generation_id, { status: 'completed' });
-		const execution = await finished(executionId);
-		expect(execution.status).toBe('success');
-		expect(nodeOutput(execution, 'RunBlob')[0].json).toMatchObject({ generation_id: generation.generation_id, status: 'completed' });
-	}, 300_000);
 
 	test('On Failed Generation = Stop Before the Next Node: no items go on, the failure is recorded', async () => {
 		const executionId = await start(WF.stop, ['ok #1', 'broken #2 fail']);

@@ -19,26 +19,53 @@ export {
 	chain,
 	credentialFixture,
 	noOpNode,
+	promptsWorkflow,
 	runBlobNode,
+	splitPromptsNode,
 	triggerNode,
 	triggerPath,
 	uuidFrom,
 	webhookNode,
 } from './fixtures';
 export type { Node, Workflow } from './fixtures';
-import { uuidFrom } from './fixtures';
+import { chain, noOpNode, promptsWorkflow, runBlobNode, webhookNode } from './fixtures';
 import type { Node } from './fixtures';
 
-/** Turns `{ prompts: [...] }` posted to the webhook into one item per prompt. */
-export function splitPromptsNode(name = 'Prompts'): Node {
-	return {
-		id: uuidFrom(`split:${name}`),
-		name,
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [200, 0],
-		parameters: { jsCode: 'return $input.first().json.body.prompts.map((prompt) => ({ json: { prompt } }));' },
-	};
+/** Webhook → one item per prompt → RunBlob (node version 1, Wait for Video with `options`) → `last` (a No Op). */
+export function waitWorkflow(id: string, path: string, options: Record<string, unknown> = {}, last: Node = noOpNode('Done')) {
+	return promptsWorkflow(id, `wait ${path}`, path, { completion: 'waitForVideo', ...options }, last);
+}
+
+/** The RunBlob node at version 2 (Model field, Wait Options). */
+export function runBlobV2(name: string, parameters: Record<string, unknown>): Node {
+	return { ...runBlobNode(name, parameters), typeVersion: 2 };
+}
+
+/** Turns `{ jobs: [{model, prompt}] }` posted to the webhook into one item per job, each numbered. */
+const splitJobs: Node = {
+	id: '7d2e9a40-5b1c-4f3e-9a8d-1c2b3a4d5e01',
+	name: 'Jobs',
+	type: 'n8n-nodes-base.code',
+	typeVersion: 2,
+	position: [200, 0],
+	parameters: { jsCode: 'return $input.first().json.body.jobs.map((job, n) => ({ json: { ...job, n } }));' },
+};
+
+/** Webhook → one item per job → RunBlob v2 Wait for Video with `waitOptions` (and `extra` parameters) → Done. */
+export function jobsWorkflow(id: string, path: string, waitOptions: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+	return chain(id, `resubmit ${path}`, [
+		webhookNode('Start', path),
+		{ ...splitJobs },
+		runBlobV2('RunBlob', {
+			operation: 'generate',
+			model: '={{ $json.model }}',
+			prompt: '={{ $json.prompt }}',
+			completion: 'waitForVideo',
+			waitOptions,
+			...extra,
+		}),
+		noOpNode('Done'),
+	]);
 }
 
 /** Output items of a node in an execution read from the public API (includeData). */

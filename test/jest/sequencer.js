@@ -2,9 +2,9 @@
 // e2e files; then the e2e files longest first, so that in a parallel run (`npm test`: three workers) the long ones do
 // not start last and stretch the run. The order is declared here rather than read from jest's timing cache: a fresh
 // clone has no cache, and jest would then order by file size (bench.test.ts, 55 lines and a minute long, last).
-// In a parallel run the queue file goes first of all: it is the longest by far (its clusters' start alone takes the
-// machine's two cores for ~45 s), and the other two workers take the fast layers meanwhile. Run in band (`-i`) it
-// keeps its place among the e2e files, after the fast layers.
+// In a parallel run the two queue-mode files (one per n8n version) go first of all: they are the longest by far, and
+// the third worker takes the fast layers meanwhile. Run in band (`-i`) they keep their places among the e2e files,
+// after the fast layers.
 'use strict';
 
 const Sequencer = require('@jest/test-sequencer').default;
@@ -12,12 +12,14 @@ const Sequencer = require('@jest/test-sequencer').default;
 const PROJECT_ORDER = ['unit', 'simulator', 'support', 'e2e'];
 /** e2e files by measured duration on an idle 2-core machine, longest first (test/e2e/README.md, "Where the time goes"). */
 const E2E_ORDER = [
-	'queue',
+	'queue.current',
+	'queue.oldest',
+	'restart',
 	'wait',
-	'resubmit',
 	'bench',
-	'trigger.reliability',
 	'playground',
+	'resubmit',
+	'trigger.reliability',
 	'editorOptions',
 	'smoke',
 	'trigger',
@@ -28,8 +30,11 @@ const E2E_ORDER = [
 	'image',
 	'actions',
 	'mcp',
+	'package',
+	'services',
+	'shared',
 ];
-const FIRST_IN_PARALLEL = 'queue';
+const FIRST_IN_PARALLEL = ['queue.current', 'queue.oldest'];
 
 const projectOf = (test) => test.context.config.displayName?.name;
 const e2eName = (test) => /([^\\/]+)\.test\.ts$/.exec(test.path)?.[1] ?? '';
@@ -51,7 +56,7 @@ class LayeredSequencer extends Sequencer {
 		const usual = super.sort(tests);
 		const position = new Map(usual.map((t, i) => [t, i]));
 		const parallel = !runsInBand();
-		const first = (t) => (parallel && projectOf(t) === 'e2e' && e2eName(t) === FIRST_IN_PARALLEL ? 0 : 1);
+		const first = (t) => (parallel && projectOf(t) === 'e2e' && FIRST_IN_PARALLEL.includes(e2eName(t)) ? 0 : 1);
 		return [...usual].sort(
 			(a, b) =>
 				first(a) - first(b) ||

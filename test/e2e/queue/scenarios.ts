@@ -1,14 +1,15 @@
-// Queue mode, on the current and the oldest supported n8n: PostgreSQL + Redis + a main process that does not serve
-// production webhooks + one worker + one webhook processor (a second one joins for the last scenario), the package
-// installed in every process, RunBlob (the simulator) calling the cluster through a round-robin balancer.
-// One cluster per n8n version is shared by the scenarios, in order; Postgres and Redis are shared by both versions.
-// Every version's cluster starts at the beginning, side by side (the second webhook processor too, kept out of the
-// balancer until its scenarios), so no scenario waits for a start and none runs while another cluster starts.
-import { recordPhase } from './harness';
-import { startCluster } from './queue/cluster';
-import { startPostgres } from './services/postgres';
-import { startRedis } from './services/redis';
-import { createSimulator, videoBytes } from '../simulator';
+// Queue mode: PostgreSQL + Redis + a main process that does not serve production webhooks + one worker + one webhook
+// processor (a second one joins for the last scenario), the package installed in every process, RunBlob (the
+// simulator) calling the cluster through a round-robin balancer. One test file per n8n version
+// (queue.current.test.ts, queue.oldest.test.ts) declares them with describeQueueMode(runtime): jest runs the two
+// versions' clusters side by side on two workers, each file with its own PostgreSQL and Redis. The version's cluster is
+// shared by its scenarios, in order; it starts at the beginning with its second webhook processor (kept out of the
+// balancer until its scenarios), so no scenario waits for a start.
+import { recordPhase } from '../harness';
+import { startCluster } from './cluster';
+import { startPostgres } from '../services/postgres';
+import { startRedis } from '../services/redis';
+import { createSimulator, videoBytes } from '../../simulator';
 import {
 	RUNTIMES,
 	SETUP_TIMEOUT_MS,
@@ -21,8 +22,10 @@ import {
 	splitPromptsNode,
 	triggerNode,
 	triggerPath,
+	waitWorkflow,
 	webhookNode,
-} from './workflows';
+} from '../workflows';
+import type { Runtime } from '../workflows';
 
 type Cluster = Awaited<ReturnType<typeof startCluster>>;
 // The simulator's records are loosely typed JSON snapshots; the tests read them as such.
@@ -72,19 +75,7 @@ async function fnvOf(generationId: string): Promise<number> {
 // stopping mid-request makes RunBlob retry instead of losing the callback.
 const trigger = triggerNode('RunBlob Trigger', 'e2e-queue-trigger', { options: { answerOnceStored: true } });
 const WF = {
-	wait: chain('e2eQueueWait0001', 'queue wait for video', [
-		webhookNode('Start', 'queue-wait'),
-		splitPromptsNode(),
-		runBlobNode('RunBlob', {
-			operation: 'generate',
-			prompt: '={{ $json.prompt }}',
-			orientation: '16:9',
-			duration: 10,
-			completion: 'waitForVideo',
-			downloadVideo: true,
-		}),
-		readVideosNode,
-	]),
+	wait: waitWorkflow('e2eQueueWait0001', 'queue-wait', { downloadVideo: true }, readVideosNode),
 	resubmit: chain('e2eQueueResubmit', 'queue resubmit failed generations', [
 		webhookNode('Start', 'queue-resubmit'),
 		splitPromptsNode(),
@@ -125,25 +116,33 @@ function generationOf(body: string): string {
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let redis: Awaited<ReturnType<typeof startRedis>>;
 
-/** One version's RunBlob simulator and cluster; stop() is idempotent (its describe stops it, afterAll any leftover). */
+/** The runtime's RunBlob simulator and cluster; stop() is idempotent (its describe stops it, afterAll any leftover). */
 type Setup = { sim: Sim; cluster: Cluster; stop(): Promise<void> };
-const setups = new Map<string, Promise<Setup>>();
 
-beforeAll(async () => {
-	[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-	for (const runtime of RUNTIMES) {
-		const setup = setUp(runtime);
-		setup.catch(() => undefined); // reported by the runtime's own beforeAll, which awaits it
-		setups.set(runtime, setup);
+/**
+ * Declares the queue-mode scenarios on one runtime, with its own PostgreSQL, Redis and cluster. A runtime left out of
+ * RUNBLOB_E2E_RUNTIMES declares one skipped test (jest refuses a file without tests).
+ */
+export function describeQueueMode(runtime: Runtime): void {
+	const title = `queue mode in n8n runtime "${runtime}"`;
+	if (!RUNTIMES.includes(runtime)) {
+		test.skip(`${title}: not among RUNBLOB_E2E_RUNTIMES`, () => undefined);
+		return;
 	}
-}, 120_000);
+	let setup: Promise<Setup> | undefined;
+	beforeAll(async () => {
+		[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+		setup = setUp(runtime);
+		setup.catch(() => undefined); // reported by the describe's beforeAll, which awaits it
+	}, 120_000);
+	afterAll(async () => {
+		await setup?.then((s) => s.stop(), () => undefined);
+		await Promise.all([postgres?.stop(), redis?.stop()]);
+	}, 180_000);
+	describe(title, () => scenarios(runtime, () => setup!));
+}
 
-afterAll(async () => {
-	await Promise.all([...setups.values()].map((setup) => setup.then((s) => s.stop(), () => undefined)));
-	await Promise.all([postgres?.stop(), redis?.stop()]);
-}, 180_000);
-
-async function setUp(runtime: (typeof RUNTIMES)[number]): Promise<Setup> {
+async function setUp(runtime: Runtime): Promise<Setup> {
 	const t = Date.now();
 	const sim = await createSimulator({
 		port: 0,
@@ -192,19 +191,20 @@ async function setUp(runtime: (typeof RUNTIMES)[number]): Promise<Setup> {
 	return { sim, cluster, stop };
 }
 
-describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
+/** The scenarios, in order, on the runtime's cluster (`setup` resolves once it has started). */
+function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 	let sim: Sim;
 	let cluster: Cluster;
 
 	beforeAll(async () => {
 		const t = Date.now();
-		({ sim, cluster } = await setups.get(runtime)!);
+		({ sim, cluster } = await setup());
 		recordPhase('queue: waiting for the cluster start', (Date.now() - t) / 1000, { runtime, label: 'queue' });
 		await waitForTrigger();
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
-		await (await setups.get(runtime)?.catch(() => undefined))?.stop();
+		await (await setup().catch(() => undefined))?.stop();
 	}, 120_000);
 
 	const main = () => cluster.main;
@@ -598,4 +598,4 @@ describe.each(RUNTIMES)('queue mode in n8n runtime "%s"', (runtime) => {
 			}
 		}, 420_000);
 	});
-});
+}
