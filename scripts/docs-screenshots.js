@@ -12,7 +12,7 @@
 //   node scripts/docs-screenshots.js [--runtime current|oldest] [--keep] [--only agent-chat]
 //   (npm run docs:screenshots builds first; --only takes just that picture)
 //
-// Environment: CHROMIUM (default /usr/bin/chromium; `apt-get install chromium`), RUNBLOB_RUNTIMES_DIR.
+// Environment: CHROMIUM (default: chromium on PATH; `apt-get install chromium`), RUNBLOB_RUNTIMES_DIR.
 // Re-runnable: every run starts from an empty n8n, so the pictures change only when the UI or the package does.
 'use strict';
 
@@ -23,6 +23,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const harness = require('../test/e2e/harness.js');
+const { chromiumBin } = require('../test/e2e/services/binaries.js');
 const { exampleFiles } = require('./examples.js');
 
 /** Every picture this script saves (the README may show only these). */
@@ -47,7 +48,6 @@ const PICTURES = [
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const args = process.argv.slice(2);
 const RUNTIME = args.includes('--runtime') ? args[args.indexOf('--runtime') + 1] : 'current';
 const KEEP = args.includes('--keep');
@@ -69,7 +69,7 @@ let currentPage = null;
 let workDir = '';
 
 async function main() {
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM)`);
+	const executablePath = chromiumBin();
 	const { chromium } = require('playwright-core');
 	fs.mkdirSync(OUT_DIR, { recursive: true });
 
@@ -78,7 +78,7 @@ async function main() {
 
 	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runblob-chromium-'));
 	browserContext = await chromium.launchPersistentContext(userDataDir, {
-		executablePath: CHROMIUM,
+		executablePath,
 		headless: true,
 		args: [
 			'--headless',

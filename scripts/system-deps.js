@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The system services the tests start (queue mode: a real Redis and a real PostgreSQL) come from Debian packages, not
-// npm. `npm test` runs this first: when a server is missing it installs the Debian package itself where it can (root,
+// The system programs the tests run (queue mode: a real Redis and a real PostgreSQL; the editor test: Chromium) come
+// from Debian packages, not npm. `npm test` runs this first: when a server is missing it installs the Debian package itself where it can (root,
 // or passwordless sudo, and apt-get), saying what and why, with progress and timing; otherwise it stops within seconds
 // printing the one command to run. The e2e project's jest global setup runs it too, for direct `npx jest` runs.
 //   node scripts/system-deps.js          check, install what is missing
@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { cleanNpmEnv } = require('./runtimes.js');
-const { postgresBinDir, redisServerBin } = require('../test/e2e/services/binaries.js');
+const { chromiumBin, postgresBinDir, redisServerBin } = require('../test/e2e/services/binaries.js');
 
 const TICK_MS = Number(process.env.RUNBLOB_SYSTEM_TICK_MS || 15_000);
 
@@ -28,6 +28,11 @@ const PACKAGES = [
 		name: 'postgresql',
 		why: 'the queue-mode e2e tests start a real PostgreSQL (test/e2e/services/postgres.js)',
 		present: (o) => found(() => postgresBinDir(o)),
+	},
+	{
+		name: 'chromium',
+		why: "the editor e2e test opens n8n's editor in a real browser (test/e2e/editorOptions.test.ts)",
+		present: (o) => found(() => chromiumBin(o)),
 	},
 ];
 
@@ -67,7 +72,7 @@ function planInstall({ missing, uid, aptGet, sudo, allowInstall }) {
 		return {
 			action: 'stop',
 			packages: missing,
-			command: `install ${list} with this system's package manager (or point RUNBLOB_REDIS_SERVER / RUNBLOB_PG_BIN at the servers)`,
+			command: `install ${list} with this system's package manager (or point RUNBLOB_REDIS_SERVER / RUNBLOB_PG_BIN / CHROMIUM at them)`,
 			reason: 'there is no apt-get on this machine',
 		};
 	}

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 
 import { useSharedN8n } from './shared';
+import { chromiumBin } from './services/binaries';
 import { FAMILIES } from '../../nodes/shared/families';
 import { RUNTIMES, SETUP_TIMEOUT_MS } from './workflows';
 
@@ -19,7 +20,6 @@ type Served = { name: string; version: number | number[]; properties: Property[]
 
 const TEST_TIMEOUT_MS = 60_000;
 const BROWSER_TIMEOUT_MS = 5 * 60_000;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (runtime) => {
 	let n8n: N8n | undefined;
@@ -84,7 +84,7 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 
 	// The editor itself: a Sora 2 video node and a Nano Banana image node, each waiting; the user opens each and adds
 	// Max Wait from Options, and sees that model's declared default.
-	(fs.existsSync(CHROMIUM) ? test : test.skip)('in the editor, adding Max Wait shows the model\'s default (Sora 2: 60, Nano Banana: 10)', async () => {
+	test('in the editor, adding Max Wait shows the model\'s default (Sora 2: 60, Nano Banana: 10)', async () => {
 		const cases = [
 			{ node: 'Sora', resource: 'video', model: 'sora-2', completion: 'waitForVideo' },
 			{ node: 'Nano Banana', resource: 'image', model: 'nano-banana', completion: 'waitForImage' },
@@ -115,7 +115,7 @@ describe.each(RUNTIMES)('n8n runtime "%s": the RunBlob node in the editor', (run
 		let browser: BrowserContext | undefined;
 		try {
 			browser = await chromium.launchPersistentContext(userDataDir, {
-				executablePath: CHROMIUM,
+				executablePath: chromiumBin(),
 				headless: true,
 				args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
 				viewport: { width: 1440, height: 900 },

@@ -1,4 +1,5 @@
-// `npm test` installs the Debian packages of the servers the queue-mode tests start (scripts/system-deps.js). These
+// `npm test` installs the Debian packages of the programs the e2e tests run (scripts/system-deps.js): the servers the
+// queue-mode tests start, Chromium for the editor test. These
 // tests prove its decisions and its install path without touching this machine's packages: the servers, apt-get and
 // sudo are stand-ins in a throwaway PATH (node scripts that record how they were called), and the uid is injected.
 import * as fs from 'node:fs';
@@ -83,6 +84,7 @@ const args = process.argv.slice(2);
 if (args.includes('install')) {
   console.log('Setting up redis-server ...');
   if (args.includes('redis-server')) fs.writeFileSync(${JSON.stringify(path.join(bin, 'redis-server'))}, '', { mode: 0o755 });
+  if (args.includes('chromium')) fs.writeFileSync(${JSON.stringify(path.join(bin, 'chromium'))}, '', { mode: 0o755 });
   if (args.includes('postgresql')) {
     const d = ${JSON.stringify(path.join(pgRoot, '15', 'bin'))};
     fs.mkdirSync(d, { recursive: true });
@@ -90,6 +92,8 @@ if (args.includes('install')) {
   }
 }`,
 		);
+		// Chromium is there unless a test removes it.
+		fs.writeFileSync(path.join(bin, 'chromium'), '', { mode: 0o755 });
 	});
 	afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -125,6 +129,28 @@ if (args.includes('install')) {
 		]);
 		expect(seen[1].args).toContain('-y');
 		for (const c of seen) expect(c).toMatchObject({ frontend: 'noninteractive', npmIgnoreScripts: null });
+	});
+
+	test('Chromium missing (the editor test): installed like the servers', async () => {
+		pgInstalled();
+		fs.writeFileSync(path.join(bin, 'redis-server'), '', { mode: 0o755 });
+		fs.rmSync(path.join(bin, 'chromium'));
+		await expect(ensureSystemPackages({ env: env(), uid: 0, debian: pgRoot })).resolves.toEqual({ installed: ['chromium'] });
+		expect(recorded().pop()?.args).toEqual(expect.arrayContaining(['install', 'chromium']));
+		expect(recorded().pop()?.args).not.toContain('redis-server');
+	});
+
+	test('Chromium given by CHROMIUM: present, nothing runs; a CHROMIUM that does not exist counts as missing', async () => {
+		pgInstalled();
+		fs.writeFileSync(path.join(bin, 'redis-server'), '', { mode: 0o755 });
+		fs.rmSync(path.join(bin, 'chromium'));
+		const own = path.join(root, 'my-chromium');
+		fs.writeFileSync(own, '', { mode: 0o755 });
+		await expect(ensureSystemPackages({ env: env({ CHROMIUM: own }), uid: 1000, debian: pgRoot })).resolves.toEqual({ installed: [] });
+		await expect(
+			ensureSystemPackages({ env: env({ CHROMIUM: path.join(root, 'nowhere') }), uid: 1000, debian: pgRoot }),
+		).rejects.toThrow('sudo apt-get install -y chromium');
+		expect(recorded()).toEqual([]);
 	});
 
 	test('not root, passwordless sudo: apt-get runs through sudo -n', async () => {

@@ -1,6 +1,6 @@
-// Finds the Redis and PostgreSQL server binaries the queue-mode tests start. `npm test` installs them first where it can
-// (scripts/system-deps.js); when they are still missing the tests fail with the command that installs them (a silent
-// skip would hide that queue mode is untested on this machine).
+// Finds the system programs the e2e tests run: the Redis and PostgreSQL servers of the queue-mode tests, and Chromium for
+// the editor test. `npm test` installs them first where it can (scripts/system-deps.js); when they are still missing the
+// tests fail with the command that installs them (a silent skip would hide that a scenario is untested here).
 'use strict';
 
 const fs = require('node:fs');
@@ -47,4 +47,21 @@ function postgresBinDir({ env = process.env, debian = '/usr/lib/postgresql' } = 
 	return dir;
 }
 
-module.exports = { redisServerBin, postgresBinDir, INSTALL_HINT };
+/**
+ * Chromium, for the test that opens n8n's editor: $CHROMIUM, else `chromium` on PATH (Debian's package installs
+ * /usr/bin/chromium). Throws naming the install command when missing.
+ * @param {{ env?: NodeJS.ProcessEnv }} [o]
+ */
+function chromiumBin({ env = process.env } = {}) {
+	const bin = env.CHROMIUM || onPath('chromium', env);
+	if (!bin || !fs.existsSync(bin)) {
+		throw new Error(
+			'The editor e2e test needs Chromium, which is not installed: install it with `sudo apt-get install -y chromium` ' +
+				'(Debian/Ubuntu; `npm test` does this itself when it runs as root or with passwordless sudo: ' +
+				'scripts/system-deps.js), or set CHROMIUM to a Chromium binary.',
+		);
+	}
+	return bin;
+}
+
+module.exports = { redisServerBin, postgresBinDir, chromiumBin, INSTALL_HINT };
