@@ -112,7 +112,7 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 		await sleep(300); // let any duplicate deliveries in flight land
 	}
 
-	async function executionFor(generationId: string) {
+	async function readExecutionsFor(generationId: string) {
 		const found = [];
 		for (const summary of await triggerExecutions()) {
 			const execution = await n8n.execution(summary.id);
@@ -120,6 +120,17 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 			if (item?.json.generation_id === generationId) found.push({ execution, item });
 		}
 		return found;
+	}
+
+	/**
+	 * The executions whose trigger output names this generation, read once the first is there (n8n stores a run a
+	 * moment after it answered the callback: on a busy machine, seconds), then again half a second later for any copy.
+	 */
+	async function executionFor(generationId: string, timeoutMs = 20_000) {
+		const deadline = Date.now() + timeoutMs;
+		while ((await readExecutionsFor(generationId)).length === 0 && Date.now() < deadline) await sleep(250);
+		await sleep(500);
+		return readExecutionsFor(generationId);
 	}
 
 	test('a completed and a failed generation each start exactly one execution with the normalised item', async () => {
@@ -167,9 +178,8 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 		const starts = deliveries.filter((d: any) => !d.duplicate).map((d: any) => d.startedAt).sort();
 		expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(280);
 		expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(580);
-		await sleep(500);
-		expect((await triggerExecutions()).length).toBe(before + 1);
 		expect(await executionFor(generation.generation_id)).toHaveLength(1);
+		expect((await triggerExecutions()).length).toBe(before + 1);
 	}, 90_000);
 
 	test('events that are not selected are acknowledged without an execution', async () => {
@@ -258,7 +268,6 @@ describe.each(RUNTIMES)('RunBlob Trigger in n8n runtime "%s"', (runtime) => {
 		// Still healthy: a genuine new generation starts its one execution.
 		const fresh = await generate('after the storm');
 		await deliveriesSettled(fresh.generation_id);
-		await sleep(500);
 		expect(await executionFor(fresh.generation_id)).toHaveLength(1);
 	}, 300_000); // 120 sequential requests; on a loaded 2-core machine n8n 2.41 took more than 120 s
 

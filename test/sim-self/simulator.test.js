@@ -373,7 +373,9 @@ describe('callbacks', () => {
 		const rcv = await receiver({ failFirst: 3 });
 		const s = await sim({
 			timing: { queueMs: 0, processingMs: 10 },
-			callbacks: { allowHttp: 'loopback', timeScale: 0.002 }, // 30/60/120 s → 60/120/240 ms
+			// 30/60/120 s → 60/120/240 ms; the per-delivery timeout is scaled too, so it is set to 5 s after scaling: a busy
+			// machine's slow answer is not one more failed attempt.
+			callbacks: { allowHttp: 'loopback', timeScale: 0.002, timeoutMs: 2_500_000 },
 		});
 		const cb = `${rcv.url}/hook/abc?token=a%2Fb&x=1`;
 		const id = (await generate(s, { prompt: 'retry me', callback_url: cb })).json.generation_id;
@@ -459,7 +461,9 @@ describe('callbacks', () => {
 		const rcv = await receiver();
 		const s = await sim({
 			timing: { queueMs: 0, processingMs: 5 },
-			callbacks: { allowHttp: 'loopback', timeScale: 0.001 },
+			// RunBlob's schedule 1:1000, but the real 30 s per-delivery timeout: scaled too (30 ms), a busy machine's slow
+			// answer would count as one more failed attempt.
+			callbacks: { allowHttp: 'loopback', retryDelaysMs: [30, 60, 120, 240, 480] },
 			callbackFaults: (rec) =>
 				rec.prompt === 'lose2' ? { dropAttempts: 2 } : rec.prompt === 'never' ? { drop: true } : rec.prompt === 'dup' ? { duplicate: 3 } : rec.prompt === 'late' ? { delayMs: 300 } : null,
 		});
