@@ -506,9 +506,17 @@ function pruneWorkFolders() {
 				}
 			}),
 		)
-		.map((d) => ({ d, t: fs.statSync(d).mtimeMs }))
+		.flatMap((d) => {
+			try {
+				return [{ d, t: fs.statSync(d).mtimeMs }];
+			} catch {
+				return []; // removed by another test process meanwhile (jest's workers prune side by side)
+			}
+		})
 		.sort((a, b) => b.t - a.t);
-	for (const { d } of dirs.slice(Math.max(0, KEEP_RECENT))) fs.rmSync(d, { recursive: true, force: true });
+	// A folder made in the last minute may not have its owner.pid yet (makeWorkDir writes it right after mkdir).
+	const settled = dirs.slice(Math.max(0, KEEP_RECENT)).filter(({ t }) => Date.now() - t > 60_000);
+	for (const { d } of settled) fs.rmSync(d, { recursive: true, force: true });
 	// Port claims that no longer reserve anything (claimAcrossProcesses).
 	const ports = path.join(WORK_ROOT, 'ports');
 	for (const f of fs.existsSync(ports) ? fs.readdirSync(ports) : []) {
