@@ -88,4 +88,50 @@ describe('queue-mode balancer: requests in flight', () => {
 			await slow.close();
 		}
 	});
+
+	// n8n listens before its database is migrated and answers every request 200 "n8n is starting up. Please wait" until
+	// then (abstract-server.js, setupHealthCheck): a proxy without readiness checks hands RunBlob a 200 for a callback
+	// no workflow saw. The cluster's balancer, like the README's recipe, checks /healthz/readiness.
+	test('with readiness checks, a starting backend gets nothing until it is ready; balanced turns skip it', async () => {
+		let ready = false;
+		const hits: string[] = [];
+		const starting = http.createServer((req, res) => {
+			req.resume();
+			if (req.url === '/healthz/readiness') return void res.writeHead(ready ? 200 : 503).end();
+			hits.push(req.url ?? '');
+			res.end(ready ? '{"received":true}' : 'n8n is starting up. Please wait');
+		});
+		await new Promise<void>((resolve) => starting.listen(0, '127.0.0.1', resolve));
+		const other = await backend(false);
+		const balancer = await startBalancer({ healthCheck: { path: '/healthz/readiness', intervalMs: 20 } });
+		try {
+			balancer.setBackends([
+				{ host: '127.0.0.1', port: (starting.address() as AddressInfo).port },
+				{ host: '127.0.0.1', port: other.port },
+			]);
+			await until(() => balancer.healthChanges.length === 1);
+			expect(balancer.healthChanges[0]).toMatchObject({ healthy: false });
+			balancer.setRoute((req: { path: string }) => (req.path === '/webhook/pinned' ? 0 : null));
+			const pinned = await fetch(`${balancer.url}/webhook/pinned`, { method: 'POST', body: '{}' });
+			expect(pinned.status).toBe(502); // not 200: the sender retries
+			await pinned.text();
+			for (let i = 0; i < 4; i++) {
+				const res = await fetch(`${balancer.url}/webhook/any`, { method: 'POST', body: '{}' });
+				expect(await res.text()).toBe('{"received":true}');
+			}
+			expect(hits).toEqual([]);
+			expect(balancer.requests.filter((r) => r.path === '/webhook/any').map((r) => r.backend)).toEqual([1, 1, 1, 1]);
+
+			ready = true;
+			await until(() => balancer.healthChanges.length === 2);
+			const res = await fetch(`${balancer.url}/webhook/pinned`, { method: 'POST', body: '{}' });
+			expect([res.status, await res.text()]).toEqual([200, '{"received":true}']);
+			expect(hits).toEqual(['/webhook/pinned']);
+		} finally {
+			await balancer.close();
+			starting.closeAllConnections();
+			await new Promise((resolve) => starting.close(resolve));
+			await other.close();
+		}
+	});
 });

@@ -5,6 +5,9 @@
 // Two more behaviours of real deployments: a routing rule that pins some paths to one backend (how a proxy sends a
 // trigger's path to a single webhook processor), and concurrent copies of one request sent to different backends at
 // the same moment (what a balancer that retries a slow upstream, or a sender that delivers twice, produces).
+// With `healthCheck`, it checks every backend actively (as the README's recipe asks of the proxy) and sends nothing to
+// one that fails the check: a starting n8n listens before its database is migrated and answers every request with
+// 200 "n8n is starting up. Please wait", which RunBlob would take as delivered.
 'use strict';
 
 const http = require('node:http');
@@ -12,11 +15,43 @@ const http = require('node:http');
 /**
  * @typedef {{ at: number, method: string, path: string, backend: number, status: number, answerLost: boolean, body: string, answer: string, copy: number }} BalancedRequest
  * @typedef {{ method: string, path: string, body: string }} IncomingRequest
- * @param {{ port?: number }} [o]
+ * @typedef {{ host: string, port: number }} Backend
+ * @param {{ port?: number, healthCheck?: { path: string, intervalMs?: number, timeoutMs?: number } }} [o]
  */
-async function startBalancer({ port = 0 } = {}) {
-	/** @type {Array<{ host: string, port: number } | null>} */
+async function startBalancer({ port = 0, healthCheck } = {}) {
+	/** @type {Array<Backend | null>} */
 	let backends = [];
+	/** Backends ("host:port") that failed their last health check; a backend is healthy until a check fails. */
+	const unhealthy = new Set();
+	/** @type {Array<{ at: number, backend: string, healthy: boolean }>} */
+	const healthChanges = [];
+	const checking = new Set();
+	const keyOf = (/** @type {Backend} */ b) => `${b.host}:${b.port}`;
+	function check(/** @type {Backend} */ b) {
+		const key = keyOf(b);
+		if (!healthCheck || checking.has(key)) return;
+		checking.add(key);
+		const done = (/** @type {boolean} */ healthy) => {
+			checking.delete(key);
+			if (healthy === !unhealthy.has(key)) return;
+			if (healthy) unhealthy.delete(key);
+			else unhealthy.add(key);
+			healthChanges.push({ at: Date.now(), backend: key, healthy });
+		};
+		const probe = http.get({ host: b.host, port: b.port, path: healthCheck.path, timeout: healthCheck.timeoutMs ?? 5000 }, (res) => {
+			res.resume();
+			res.on('end', () => done(res.statusCode === 200));
+			res.on('error', () => done(false));
+		});
+		probe.on('timeout', () => probe.destroy(new Error('health check timed out')));
+		probe.on('error', () => done(false));
+	}
+	const checks = healthCheck
+		? setInterval(() => {
+				for (const b of backends) if (b) check(b);
+			}, healthCheck.intervalMs ?? 250)
+		: undefined;
+	checks?.unref();
 	/** @type {Map<string, number>} next backend per rotation key */
 	const next = new Map();
 	/** @type {(req: IncomingRequest) => string} */
@@ -37,7 +72,7 @@ async function startBalancer({ port = 0 } = {}) {
 		const record = { at: Date.now(), ...incoming, backend: index, status: 0, answerLost: false, answer: '', copy };
 		requests.push(record);
 		return new Promise((resolve) => {
-			if (!backend) {
+			if (!backend || unhealthy.has(keyOf(backend))) {
 				record.status = 502;
 				resolve({ record, status: 502, headers: { 'content-type': 'text/plain' }, out: Buffer.from('no backend') });
 				return;
@@ -86,7 +121,9 @@ async function startBalancer({ port = 0 } = {}) {
 				const key = rotationKey(incoming);
 				const turn = next.get(key) ?? 0;
 				next.set(key, turn + 1);
-				targets = [backends.length ? turn % backends.length : -1];
+				// Turns go round the backends that pass their health check (all of them without checks).
+				const inRotation = backends.flatMap((b, i) => (b && unhealthy.has(keyOf(b)) ? [] : [i]));
+				targets = [inRotation.length ? inRotation[turn % inRotation.length] : -1];
 			}
 			const lose = loseAnswer(incoming);
 			// Every copy goes out at once; the caller gets the first answer (the others are recorded, then dropped).
@@ -147,7 +184,10 @@ async function startBalancer({ port = 0 } = {}) {
 		},
 		/** Requests received and not finished yet: 0 once every copy sent to a backend has its answer (or failed). */
 		inFlight: () => inFlight,
+		/** Each time a backend failed its health check or passed it again. */
+		healthChanges,
 		close() {
+			if (checks) clearInterval(checks);
 			return new Promise((resolve) => {
 				server.closeAllConnections?.();
 				server.close(() => resolve(undefined));

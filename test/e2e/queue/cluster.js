@@ -65,7 +65,8 @@ async function startCluster(o) {
 	const label = o.label || 'queue';
 	const runtime = await ensureRuntime(o.runtime);
 	const tarball = await packPackage();
-	const balancer = await startBalancer();
+	// Active readiness checks, as the README's recipe asks of the proxy (a starting n8n answers 200 before it is ready).
+	const balancer = await startBalancer({ healthCheck: { path: '/healthz/readiness' } });
 	const database = `n8n_${o.runtime}_${crypto.randomBytes(4).toString('hex')}`;
 	await o.postgres.createDatabase(database);
 	const shared = sharedEnv({
