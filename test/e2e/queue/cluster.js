@@ -34,6 +34,9 @@ function sharedEnv({ postgres, database, redis, publicUrl, extra = {} }) {
 		DB_POSTGRESDB_DATABASE: database,
 		DB_POSTGRESDB_USER: postgres.user,
 		DB_POSTGRESDB_PASSWORD: postgres.password,
+		// n8n's default pool is 2 connections with a 20 s wait: a burst of callbacks on one processor of a loaded machine
+		// waited past it (2.41.1: runs stored redacted, "Workflow could not be started!"). The README's recipe says 10.
+		DB_POSTGRESDB_POOL_SIZE: '10',
 		QUEUE_BULL_REDIS_HOST: redis.host,
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
 		WEBHOOK_URL: `${publicUrl}/`,

@@ -371,6 +371,8 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 		doubled: number;
 		deliveries: number;
 		unreadable: number;
+		/** Deliveries of the burst that n8n answered with a server error (RunBlob retried them). */
+		failedDeliveries: number;
 		/** Generations with more than one run. */
 		doubledIds: string[];
 		/** Generations whose callback n8n processed before a restart of the processor had ended (none without one). */
@@ -469,6 +471,7 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 			doubled: counts.filter((n) => n > 1).length,
 			deliveries: ids.reduce((n, id) => n + reachedN8n(id).length, 0),
 			unreadable: unreadable.length,
+			failedDeliveries: cluster.balancer.requests.filter((r: any) => index.has(generationOf(r.body)) && r.status >= 500).length,
 			doubledIds: ids.filter((id) => (runs.get(id)?.length ?? 0) > 1),
 			beforeRestartIds: ids.filter((id) =>
 				cluster.balancer.requests.some((r: any) => generationOf(r.body) === id && r.status === 200 && r.at < restartEndedAt),
@@ -478,6 +481,7 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 			`[queue ${runtime}] trigger, ${deployment}, ${scenario}, ${BURST} generations: lost ${tally.lost} / exactly once ` +
 				`${tally.once} / doubled ${tally.doubled} (${tally.deliveries} deliveries processed by n8n` +
 				`${tally.unreadable ? `; ${tally.unreadable} runs stored redacted, generation unreadable` : ''}` +
+				`${tally.failedDeliveries ? `; ${tally.failedDeliveries} deliveries answered 5xx` : ''}` +
 				`${scenario === 'restart' ? `; ${tally.beforeRestartIds.length} generations processed before the restart ended` : ''})\n`,
 		);
 		// Must hold in every deployment: every callback acknowledged (RunBlob stopped retrying) and started a run.
@@ -585,7 +589,11 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 			if (scenario !== 'restart') {
 				// Exactly one run per generation: none doubled, and this burst's runs number exactly BURST.
 				expect(tally.doubled).toBe(0);
-				expect(tally.once + tally.unreadable).toBe(BURST);
+				// With every run readable that is exactly BURST runs. A run whose output cannot be read may also be one
+				// that n8n stored for a delivery it then failed ("Workflow could not be started!", 500, when its database
+				// pool timed out; RunBlob retried it): at most one such run per failed delivery.
+				expect(tally.once + tally.unreadable).toBeGreaterThanOrEqual(BURST);
+				expect(tally.once + tally.unreadable).toBeLessThanOrEqual(BURST + tally.failedDeliveries);
 			} else {
 				// A restart can come after n8n stored a run and answered, but before the trigger's record of it was durable
 				// (the two are not written in one step); RunBlob's retry (its first answer was lost) then starts a second
