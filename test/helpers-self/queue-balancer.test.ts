@@ -114,6 +114,7 @@ describe('queue-mode balancer: requests in flight', () => {
 			balancer.setRoute((req: { path: string }) => (req.path === '/webhook/pinned' ? 0 : null));
 			const pinned = await fetch(`${balancer.url}/webhook/pinned`, { method: 'POST', body: '{}' });
 			expect(pinned.status).toBe(502); // not 200: the sender retries
+			expect(balancer.requests.find((r) => r.path === '/webhook/pinned')).toMatchObject({ status: 502, byBalancer: true });
 			await pinned.text();
 			for (let i = 0; i < 4; i++) {
 				const res = await fetch(`${balancer.url}/webhook/any`, { method: 'POST', body: '{}' });

@@ -13,7 +13,7 @@
 const http = require('node:http');
 
 /**
- * @typedef {{ at: number, method: string, path: string, backend: number, status: number, answerLost: boolean, body: string, answer: string, copy: number }} BalancedRequest
+ * @typedef {{ at: number, method: string, path: string, backend: number, status: number, answerLost: boolean, body: string, answer: string, copy: number, byBalancer: boolean }} BalancedRequest
  * @typedef {{ method: string, path: string, body: string }} IncomingRequest
  * @typedef {{ host: string, port: number }} Backend
  * @param {{ port?: number, healthCheck?: { path: string, intervalMs?: number, timeoutMs?: number } }} [o]
@@ -69,11 +69,11 @@ async function startBalancer({ port = 0, healthCheck } = {}) {
 	function forward(incoming, headersIn, body, index, copy) {
 		const backend = backends[index] ?? null;
 		/** @type {BalancedRequest} */
-		const record = { at: Date.now(), ...incoming, backend: index, status: 0, answerLost: false, answer: '', copy };
+		const record = { at: Date.now(), ...incoming, backend: index, status: 0, answerLost: false, answer: '', copy, byBalancer: false };
 		requests.push(record);
 		return new Promise((resolve) => {
 			if (!backend || unhealthy.has(keyOf(backend))) {
-				record.status = 502;
+				Object.assign(record, { status: 502, byBalancer: true });
 				resolve({ record, status: 502, headers: { 'content-type': 'text/plain' }, out: Buffer.from('no backend') });
 				return;
 			}
@@ -90,7 +90,7 @@ async function startBalancer({ port = 0, healthCheck } = {}) {
 				up.on('error', () => resolve({ record, status: 0, headers: {}, out: Buffer.alloc(0) }));
 			});
 			upstream.on('error', () => {
-				record.status = 502;
+				Object.assign(record, { status: 502, byBalancer: true });
 				resolve({ record, status: 502, headers: { 'content-type': 'text/plain' }, out: Buffer.from('backend unavailable') });
 			});
 			upstream.end(body);

@@ -371,7 +371,7 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 		doubled: number;
 		deliveries: number;
 		unreadable: number;
-		/** Deliveries of the burst that n8n answered with a server error (RunBlob retried them). */
+		/** Deliveries of the burst that n8n itself answered with a server error (RunBlob retried them). */
 		failedDeliveries: number;
 		/** Generations with more than one run. */
 		doubledIds: string[];
@@ -471,7 +471,7 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 			doubled: counts.filter((n) => n > 1).length,
 			deliveries: ids.reduce((n, id) => n + reachedN8n(id).length, 0),
 			unreadable: unreadable.length,
-			failedDeliveries: cluster.balancer.requests.filter((r: any) => index.has(generationOf(r.body)) && r.status >= 500).length,
+			failedDeliveries: cluster.balancer.requests.filter((r: any) => index.has(generationOf(r.body)) && r.status >= 500 && !r.byBalancer).length,
 			doubledIds: ids.filter((id) => (runs.get(id)?.length ?? 0) > 1),
 			beforeRestartIds: ids.filter((id) =>
 				cluster.balancer.requests.some((r: any) => generationOf(r.body) === id && r.status === 200 && r.at < restartEndedAt),
@@ -481,7 +481,7 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 			`[queue ${runtime}] trigger, ${deployment}, ${scenario}, ${BURST} generations: lost ${tally.lost} / exactly once ` +
 				`${tally.once} / doubled ${tally.doubled} (${tally.deliveries} deliveries processed by n8n` +
 				`${tally.unreadable ? `; ${tally.unreadable} runs stored redacted, generation unreadable` : ''}` +
-				`${tally.failedDeliveries ? `; ${tally.failedDeliveries} deliveries answered 5xx` : ''}` +
+				`${tally.failedDeliveries ? `; ${tally.failedDeliveries} deliveries n8n answered 5xx` : ''}` +
 				`${scenario === 'restart' ? `; ${tally.beforeRestartIds.length} generations processed before the restart ended` : ''})\n`,
 		);
 		// Must hold in every deployment: every callback acknowledged (RunBlob stopped retrying) and started a run.
