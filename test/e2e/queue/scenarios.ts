@@ -250,7 +250,12 @@ function scenarios(runtime: Runtime, setup: () => Promise<Setup>): void {
 		for (let i = 0; i < unread.length; i += 8) {
 			await Promise.all(
 				unread.slice(i, i + 8).map(async (summary) => {
-					const execution = await main().execution(summary.id, { includeData: true });
+					// n8n 2.8.4's API answers 400 "Cannot read properties of null (reading 'data')" for a run whose data row
+					// it has not written (seen under heavy load): unread for now, so read again next time (unreadable if never).
+					const execution = await main()
+						.execution(summary.id, { includeData: true })
+						.catch((e: { status?: number }) => (e.status === 400 ? null : Promise.reject(e)));
+					if (!execution) return;
 					const [item] = nodeOutput(execution, 'RunBlob Trigger');
 					if (item || !['new', 'running'].includes(execution.status)) generationOfRun.set(summary.id, String(item?.json.generation_id));
 				}),
